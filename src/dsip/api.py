@@ -1,0 +1,84 @@
+"""The ``/api/v1`` API: one NinjaAPI, routers from each app, one error shape.
+
+Every error answer is ``{"code", "message", "messages": {"zh-hans", "en"}, "errors": [...]}``.
+Auth: an API key (``Authorization: Bearer dsip_…`` or ``X-API-Key``) for
+department clients, or the browser session (with CSRF) for signed-in users.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import django_auth
+
+from dsip.core.errors import DomainError, ErrorCode, both_languages
+
+api = NinjaAPI(
+    title="DSIP API",
+    version="1.0.0",
+    description="残疾人基本公共服务信息管理平台 API. See docs/api.md.",
+    auth=[django_auth],
+    urls_namespace="api-1.0.0",
+)
+
+
+def error_body(code: ErrorCode | str, message: Any = None, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    code = ErrorCode(code)
+    message = message if message is not None else code.label
+    messages = both_languages(message)
+    return {"code": code.value, "message": str(message), "messages": messages, "errors": errors or []}
+
+
+def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = [{"field": e.field, "code": e.code, "message": str(e.message)} for e in exc.errors]
+    return error_response(request, exc.status, error_body(exc.code, exc.message, errors))
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        errors.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")})
+    return error_response(request, 422, error_body(ErrorCode.INVALID, errors=errors))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, error_body(ErrorCode.UNAUTHORIZED))
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return error_response(request, 403, error_body(ErrorCode.FORBIDDEN))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, error_body(ErrorCode.NOT_FOUND))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
+            409: ErrorCode.CONFLICT, 429: ErrorCode.RATE_LIMITED}.get(exc.status_code, ErrorCode.INVALID)
+    return error_response(request, exc.status_code, error_body(code))
+
+
+@api.get("/me", tags=["accounts"], summary="The signed-in user or API key's account and scope")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.auth if hasattr(request.auth, "pk") else request.user
+    return {
+        "username": user.get_username(),
+        "roles": list(user.roles),
+        "org_unit": user.org_unit.name if user.org_unit_id else None,
+        "scope": user.scope_code,
+    }

@@ -1,0 +1,70 @@
+"""Region scope: the one layer that decides what a user may see and touch.
+
+Division codes are hierarchical short codes (2, 4, 6, 9, 12 digits), so
+"inside X" is a prefix test on the code. Each scoped model declares the field
+that holds its division code with ``scope_field`` on its manager's queryset
+(see ``ScopedQuerySet``); selectors call ``scoped(queryset, user)`` and
+nothing else filters by region. A user with no org unit sees nothing; a
+national user's scope is the empty prefix, which matches every code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+M = TypeVar("M", bound=models.Model)
+
+NO_SCOPE = None  # sentinel: the user has no region at all
+
+
+class HasScope(Protocol):
+    @property
+    def scope_code(self) -> str | None: ...
+
+
+def scope_code_of(actor: Any) -> str | None:
+    """The division prefix an actor (user or API key user) may see; None means nothing."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return NO_SCOPE
+    return actor.scope_code
+
+
+def code_within(code: str | None, scope: str | None) -> bool:
+    return scope is not None and code is not None and code.startswith(scope)
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    """QuerySet of a model that lives in a division; ``scope_field`` names the code path."""
+
+    scope_field: str = "division_code"
+
+    def within(self, scope: str | None) -> ScopedQuerySet[M]:
+        if scope is None:
+            return self.none()
+        if scope == "":
+            return self.all()
+        return self.filter(**{f"{self.scope_field}__startswith": scope})
+
+
+def scoped_queryset(scope_field: str) -> type[ScopedQuerySet]:
+    """A ScopedQuerySet subclass whose scope lives at ``scope_field`` (e.g. ``org_unit__division_id``)."""
+    return type(f"ScopedQuerySet_{scope_field}", (ScopedQuerySet,), {"scope_field": scope_field})
+
+
+def scoped(queryset: models.QuerySet[M] | type[M], actor: Any) -> models.QuerySet[M]:
+    """Restrict a queryset of a scoped model to what ``actor`` may see."""
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    if not isinstance(qs, ScopedQuerySet):
+        raise TypeError(f"{qs.model.__name__} is not region-scoped (its queryset is not a ScopedQuerySet)")
+    return qs.within(scope_code_of(actor))
+
+
+def get_scoped_or_404(queryset: models.QuerySet[M] | type[M], actor: Any, **lookup: Any) -> M:
+    """Load one object the actor may see; anything else is 404, never 403, so existence does not leak."""
+    try:
+        return scoped(queryset, actor).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

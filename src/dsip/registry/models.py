@@ -1,0 +1,207 @@
+"""The person registry: persons, certificates, households and versioned history.
+
+Sensitive values (ID number, certificate number, phone, address, guardian
+phone) are stored only sealed (``*_enc``, see ``dsip.core.crypto``), with a
+keyed blind index (``*_bidx``) where exact lookup or uniqueness is needed and a
+precomputed masked form (``*_mask``) for lists, so a list never decrypts.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dsip.core.scoping import ScopedQuerySet
+from dsip.registry.choices import (
+    DisabilityCategory,
+    DisabilityLevel,
+    EducationLevel,
+    Ethnicity,
+    HouseholdType,
+    MaritalStatus,
+    PersonStatus,
+    Sex,
+    VersionSource,
+)
+
+
+class HouseholdQuerySet(ScopedQuerySet["Household"]):
+    scope_field = "division_code"
+
+
+class Household(models.Model):
+    """A household and its social-assistance status with dates (低保, 特困, low income)."""
+
+    division_code = models.CharField(_("division code"), max_length=12, db_index=True)
+    dibao = models.BooleanField(_("minimum living guarantee 低保"), default=False)
+    dibao_since = models.DateField(_("低保 since"), null=True, blank=True)
+    dibao_until = models.DateField(_("低保 until"), null=True, blank=True)
+    tekun = models.BooleanField(_("extreme-poverty support 特困"), default=False)
+    tekun_since = models.DateField(_("特困 since"), null=True, blank=True)
+    tekun_until = models.DateField(_("特困 until"), null=True, blank=True)
+    low_income = models.BooleanField(_("low-income household 低收入"), default=False)
+    low_income_since = models.DateField(_("low income since"), null=True, blank=True)
+    low_income_until = models.DateField(_("low income until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+
+
+class PersonQuerySet(ScopedQuerySet["Person"]):
+    scope_field = "division_code"
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=120, blank=True, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"), db_index=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
+
+    id_number_enc = models.TextField(_("ID number (sealed)"))
+    id_number_bidx = models.CharField(max_length=64, unique=True)
+    id_number_mask = models.CharField(_("ID number"), max_length=18)
+
+    division_code = models.CharField(_("household registration division"), max_length=12, db_index=True)
+    household_type = models.CharField(_("household type"), max_length=2, choices=HouseholdType.choices)
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    relation_to_head = models.CharField(_("relation to household head"), max_length=20, blank=True)
+
+    address_enc = models.TextField(_("residence address (sealed)"), blank=True)
+    address_mask = models.CharField(_("residence address"), max_length=20, blank=True)
+    phone_enc = models.TextField(_("phone (sealed)"), blank=True)
+    phone_bidx = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_mask = models.CharField(_("phone"), max_length=20, blank=True)
+
+    marital_status = models.CharField(_("marital status"), max_length=2, choices=MaritalStatus.choices, blank=True)
+    education_level = models.CharField(_("education level"), max_length=2, choices=EducationLevel.choices, blank=True)
+
+    guardian_name = models.CharField(_("guardian name"), max_length=50, blank=True)
+    guardian_relation = models.CharField(_("guardian relation"), max_length=20, blank=True)
+    guardian_phone_enc = models.TextField(_("guardian phone (sealed)"), blank=True)
+    guardian_phone_mask = models.CharField(_("guardian phone"), max_length=20, blank=True)
+
+    status = models.CharField(_("status"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE, db_index=True)
+    status_date = models.DateField(_("status effective date"), null=True, blank=True)
+    status_source = models.CharField(_("status source"), max_length=40, blank=True)
+
+    # Denormalised from the current certificate for fast filtered lists.
+    category = models.CharField(_("disability category"), max_length=1, choices=DisabilityCategory.choices, blank=True, db_index=True)
+    level = models.CharField(_("disability level"), max_length=1, choices=DisabilityLevel.choices, blank=True)
+
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [
+            models.Index(fields=["division_code", "name"], name="person_div_name"),
+            models.Index(fields=["name", "birth_date"], name="person_name_birth"),
+            models.Index(fields=["birth_date", "name_pinyin"], name="person_birth_pinyin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_number_mask})"
+
+
+class CertificateQuerySet(ScopedQuerySet["Certificate"]):
+    scope_field = "person__division_code"
+
+
+class Certificate(models.Model):
+    """A second-generation disability certificate (第二代残疾人证)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certificates")
+    number_enc = models.TextField(_("certificate number (sealed)"))
+    number_bidx = models.CharField(max_length=64, unique=True)
+    number_mask = models.CharField(_("certificate number"), max_length=22)
+    category = models.CharField(_("category"), max_length=1, choices=DisabilityCategory.choices)
+    level = models.CharField(_("level"), max_length=1, choices=DisabilityLevel.choices)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    reassess_date = models.DateField(_("next re-assessment"), null=True, blank=True, db_index=True)
+    is_current = models.BooleanField(_("current"), default=True)
+    cancelled_at = models.DateField(_("cancelled on"), null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(is_current=True), name="one_current_certificate")
+        ]
+
+
+class CertificateComponent(models.Model):
+    """For multiple disability (category 7): each component category and level."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="components")
+    category = models.CharField(_("category"), max_length=1, choices=DisabilityCategory.choices)
+    level = models.CharField(_("level"), max_length=1, choices=DisabilityLevel.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["certificate", "category"], name="component_once")]
+
+
+class PersonVersionQuerySet(ScopedQuerySet["PersonVersion"]):
+    scope_field = "division_code"
+
+
+class PersonVersion(models.Model):
+    """One change of a person: who, when, source, changed fields (masked) and the masked snapshot after it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    division_code = models.CharField(max_length=12, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    source = models.CharField(max_length=12, choices=VersionSource.choices)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)  # {field: [before, after]} masked
+    snapshot = models.JSONField(default=dict)  # masked state after this version
+
+    objects = PersonVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "version"]
+        constraints = [models.UniqueConstraint(fields=["person", "version"], name="person_version_once")]
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("Open 待处理")
+    DISMISSED = "dismissed", _("Not a duplicate 非重复")
+    MERGED = "merged", _("Merged 已合并")
+
+
+class DuplicateCandidateQuerySet(ScopedQuerySet["DuplicateCandidate"]):
+    scope_field = "division_code"
+
+
+class DuplicateCandidate(models.Model):
+    """Two persons who may be the same; never merged automatically."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    division_code = models.CharField(max_length=12, db_index=True)  # common prefix of both
+    reason = models.CharField(max_length=40)
+    score = models.FloatField(default=0)
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = DuplicateCandidateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once")]
