@@ -73,6 +73,16 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, error_body(code))
 
 
+def _register_routers() -> None:
+    from dsip.audit.api import router as audit_router
+    from dsip.regions.api import router as regions_router
+    from dsip.registry.api import router as registry_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/persons", registry_router)
+
+
 @api.get("/me", tags=["accounts"], summary="The signed-in user or API key's account and scope")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request.auth if hasattr(request.auth, "pk") else request.user
@@ -82,3 +92,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "org_unit": user.org_unit.name if user.org_unit_id else None,
         "scope": user.scope_code,
     }
+
+
+_register_routers()

@@ -205,3 +205,55 @@ class DuplicateCandidate(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once")]
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued 排队中")
+    VALIDATING = "validating", _("Validating 校验中")
+    INVALID = "invalid", _("Has errors 有错误")
+    APPLYING = "applying", _("Importing 导入中")
+    DONE = "done", _("Done 已完成")
+    FAILED = "failed", _("Failed 失败")
+
+
+class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
+    scope_field = "division_code"
+
+
+class ImportBatch(models.Model):
+    """One uploaded person file. Idempotent by (file hash, scope): the same file twice is one batch."""
+
+    file_hash = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    division_code = models.CharField(max_length=12, db_index=True)  # the uploader's scope
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    dry_run = models.BooleanField(default=False)
+    skip_invalid = models.BooleanField(default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    invalid_rows = models.PositiveIntegerField(default=0)
+    created_persons = models.PositiveIntegerField(default=0)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True)
+    report_path = models.CharField(max_length=500, blank=True)
+    message = models.TextField(blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["file_hash", "division_code", "dry_run"], name="import_batch_once")
+        ]
+
+
+class ImportedRow(models.Model):
+    """A row of a batch that became a person: makes re-running a batch after a crash skip done rows."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField()
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "line"], name="imported_row_once")]
