@@ -35,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DSIP_CSRF_TRUSTED_ORIGINS", [])
 # Field encryption: "kid:base64(32 bytes)[,kid:base64…]", first key encrypts,
 # all keys decrypt. The blind index key is separate so that rotating the
 # encryption key never changes lookups. See docs/keys.md.
-_DEMO_FIELD_KEYS = "demo1:ZGVtby1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy0hIQ=="
+_DEMO_FIELD_KEYS = "demo1:ZGVtby1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy0hISE="  # 32 bytes
 _DEMO_INDEX_KEY = "ZGVtby1vbmx5LWJsaW5kLWluZGV4LWtleS0zMmJ5dGU="
 DSIP_FIELD_KEYS = env_str("DSIP_FIELD_KEYS", _DEMO_FIELD_KEYS if _RELAXED else None)
 DSIP_INDEX_KEY = env_str("DSIP_INDEX_KEY", _DEMO_INDEX_KEY if _RELAXED else None)
