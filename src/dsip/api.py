@@ -7,21 +7,42 @@ department clients, or the browser session (with CSRF) for signed-in users.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
+from dsip.audit.models import Outcome
+from dsip.audit.services import audit_record
+from dsip.core.api_auth import api_key_of, apikey_auth
 from dsip.core.errors import DomainError, ErrorCode, both_languages
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from the files bundled with django-ninja: no CDN, no inline script (CSP).
+
+    ninja's own page keeps its settings in an inline JSON block; ours passes them
+    as data attributes read by ``static/dsip/api-docs.js``.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        # validatorUrl None: the default badge calls validator.swagger.io.
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs), "validatorUrl": None}
+        return render(request, "api/docs.html", {"api": api, "swagger_settings": json.dumps(settings)})
+
 
 api = NinjaAPI(
     title="DSIP API",
     version="1.0.0",
     description="残疾人基本公共服务信息管理平台 API. See docs/api.md.",
-    auth=[django_auth],
+    auth=[apikey_auth, django_auth],
     urls_namespace="api-1.0.0",
+    docs=LocalSwagger(),
 )
 
 
@@ -33,7 +54,26 @@ def error_body(code: ErrorCode | str, message: Any = None, errors: list[dict[str
 
 
 def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    if status in (403, 404):
+        _audit_denial(request, status)
     return api.create_response(request, body, status=status)
+
+
+def _audit_denial(request: HttpRequest, status: int) -> None:
+    """A department key asking for what it may not see or do is worth a look: record it.
+
+    Only key requests: a browser user's stray 404 is noise, a machine probing
+    other regions is not.
+    """
+    key = api_key_of(request)
+    if key is None:
+        return
+    audit_record(
+        action="api.denied", outcome=Outcome.DENIED, object_type="api_key", object_id=key.pk,
+        division_code=key.user.scope_code or "",
+        changes={"method": request.method, "path": request.path[:300], "status": status},
+        actor=key.user,
+    )
 
 
 @api.exception_handler(DomainError)
@@ -86,8 +126,11 @@ def _register_routers() -> None:
 @api.get("/me", tags=["accounts"], summary="The signed-in user or API key's account and scope")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request.auth if hasattr(request.auth, "pk") else request.user
+    key = api_key_of(request)
     return {
         "username": user.get_username(),
+        "via": "api_key" if key is not None else "session",
+        "key_prefix": key.prefix if key is not None else None,
         "roles": list(user.roles),
         "org_unit": user.org_unit.name if user.org_unit_id else None,
         "scope": user.scope_code,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
+    "ninja",  # serves the bundled Swagger UI files for /api/v1/docs (no CDN)
     "dsip.core",
     "dsip.regions",
     "dsip.accounts",
