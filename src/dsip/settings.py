@@ -103,7 +103,10 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'dsip.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DSIP_DATABASE_URL", _default_db), conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(env_str("DSIP_DATABASE_URL", _default_db), conn_max_age=60)}
+except ValueError as exc:  # dj_database_url's unknown-scheme error does not name our variable
+    raise ImproperlyConfigured("DSIP_DATABASE_URL: not a database URL (sqlite:///path or postgres://…).") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -195,11 +198,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+LOG_LEVEL = env_str("DSIP_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"DSIP_LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DSIP_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 

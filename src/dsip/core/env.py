@@ -13,8 +13,6 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-_UNSET = object()
-
 
 def _raw(name: str) -> str | None:
     file_var = f"{name}_FILE"
@@ -29,12 +27,13 @@ def _raw(name: str) -> str | None:
     return os.environ.get(name)
 
 
-def env_str(name: str, default: object = _UNSET) -> str:
+def env_str(name: str, default: str | None = None) -> str:
+    """The variable's text; ``default=None`` (or omitted) makes the variable required."""
     value = _raw(name)
     if value is None or value == "":
-        if default is _UNSET:
+        if default is None:
             raise ImproperlyConfigured(f"{name} is required but not set.")
-        return default  # type: ignore[return-value]
+        return default
     return value
 
 
