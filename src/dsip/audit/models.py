@@ -28,7 +28,7 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    actor_username = models.CharField(max_length=150, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True, db_index=True)
     org_unit_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=60, db_index=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
@@ -40,6 +40,9 @@ class AuditEntry(models.Model):
     ip = models.CharField(max_length=45, blank=True)
     request_id = models.CharField(max_length=32, blank=True)
     channel = models.CharField(max_length=10, blank=True)
+    # Which digest made ``hash`` (sm3 or sha256): a backup restored on a host whose
+    # OpenSSL lacks SM3 then fails verification with a clear message, not silently.
+    hash_alg = models.CharField(max_length=8, default="sha256")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -51,12 +54,18 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
 
 class AuditHead(models.Model):
     """The single row that serialises appends and remembers the chain's ends.
 
     ``last_*`` detects deletion of the newest entries; ``base_*`` is the
-    checkpoint left by retention pruning, where verification starts.
+    checkpoint left by retention pruning, where verification starts. Appends
+    lock this row (``select_for_update``), so ``seq`` has no duplicates or gaps
+    even with many app servers; the lock is held until the caller's
+    transaction commits.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
