@@ -31,6 +31,9 @@ MENU: list[NavItem] = [
 def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated:
         return []
+    verified = getattr(user, "is_verified", None)  # set by django-otp's middleware
+    if getattr(user, "needs_two_factor", False) and not (verified is not None and verified()):
+        return []  # every screen would send them to two-factor first
     items = []
     for item in MENU:
         if item.action is not None and not may(user, item.action):
