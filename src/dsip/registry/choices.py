@@ -54,6 +54,7 @@ class PersonStatus(models.TextChoices):
     DECEASED = "deceased", _("Deceased 死亡")
     MOVED_OUT = "moved_out", _("Moved out of the province 迁出本省")
     CERT_CANCELLED = "cert_cancelled", _("Certificate cancelled 证件注销")
+    MERGED = "merged", _("Merged into another record 已合并")
 
 
 class VersionSource(models.TextChoices):

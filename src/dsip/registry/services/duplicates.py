@@ -1,0 +1,103 @@
+"""Candidate duplicates: listed for review, never merged automatically.
+
+A pair is a candidate when both persons are in the same province, share the
+birth date, and have the same name, the same name in pinyin (homophones such
+as 张伟/章伟), or names one edit apart (a mistyped character). An exact
+duplicate (same ID number) never gets here: registration refuses it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz.distance import Levenshtein
+
+from dsip.accounts.roles import Action
+from dsip.audit.services import audit_record
+from dsip.core.errors import DomainError, ErrorCode, FieldError
+from dsip.registry.models import DuplicateCandidate, DuplicateStatus, Person
+from dsip.registry.services._records import actor_scope, not_found, require
+
+SAME_NAME = "same_name_birth"
+SAME_PINYIN = "same_pinyin_birth"
+SIMILAR_NAME = "similar_name_birth"
+SCORES = {SAME_NAME: 1.0, SAME_PINYIN: 0.9, SIMILAR_NAME: 0.8}
+
+
+def common_prefix(a: str, b: str) -> str:
+    """The longest division prefix both codes share, cut to a division level (2/4/6/9/12)."""
+    n = len(os.path.commonprefix([a, b]))
+    for level in (12, 9, 6, 4, 2):
+        if level <= n:
+            return a[:level]
+    return ""
+
+
+def match_reason(a: Person, b: Person) -> str | None:
+    if a.birth_date != b.birth_date:
+        return None
+    if a.name == b.name:
+        return SAME_NAME
+    if a.name_pinyin and a.name_pinyin == b.name_pinyin:
+        return SAME_PINYIN
+    if min(len(a.name), len(b.name)) >= 2 and Levenshtein.distance(a.name, b.name, score_cutoff=1) <= 1:
+        return SIMILAR_NAME
+    return None
+
+
+def duplicates_detect(*, person: Person) -> list[DuplicateCandidate]:
+    """Record candidate pairs for ``person`` against the others born the same day in its province."""
+    others = (
+        Person.objects.filter(birth_date=person.birth_date, division_code__startswith=person.division_code[:2],
+                              merged_into__isnull=True)
+        .exclude(pk=person.pk)
+        .only("pk", "name", "name_pinyin", "birth_date", "division_code")
+    )
+    found = []
+    for other in others:
+        reason = match_reason(person, other)
+        if reason is None:
+            continue
+        a, b = sorted((person, other), key=lambda p: p.pk)
+        candidate, created = DuplicateCandidate.objects.get_or_create(
+            person_a=a, person_b=b,
+            defaults={"division_code": common_prefix(a.division_code, b.division_code), "reason": reason,
+                      "score": SCORES[reason]},
+        )
+        if not created and candidate.status == DuplicateStatus.OPEN and candidate.reason != reason:
+            candidate.reason, candidate.score = reason, SCORES[reason]
+            candidate.save(update_fields=["reason", "score"])
+        found.append(candidate)
+    return found
+
+
+def duplicate_dismiss(*, actor: Any, candidate_id: int, reason: str) -> DuplicateCandidate:
+    """The reviewer says the pair are two different people."""
+    require(actor, Action.PERSON_MERGE)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError(code=ErrorCode.INVALID, errors=[
+            FieldError("reason", "required", _("Reason: say why these are different people."))])
+    with transaction.atomic():
+        candidate = (
+            DuplicateCandidate.objects.within(actor_scope(actor)).select_for_update().filter(pk=candidate_id).first()
+        )
+        if candidate is None:
+            raise not_found()
+        if candidate.status != DuplicateStatus.OPEN:
+            raise DomainError(code=ErrorCode.CONFLICT, status=409,
+                              message=_("This candidate pair has already been decided."))
+        candidate.status = DuplicateStatus.DISMISSED
+        candidate.decided_at = timezone.now()
+        candidate.decided_by_id = getattr(actor, "pk", None)
+        candidate.save(update_fields=["status", "decided_at", "decided_by_id"])
+        audit_record(
+            action="duplicate.dismissed", object_type="registry.duplicatecandidate", object_id=candidate.pk,
+            division_code=candidate.division_code, reason=reason, actor=actor,
+            changes={"person_a": candidate.person_a_id, "person_b": candidate.person_b_id},
+        )
+    return candidate
