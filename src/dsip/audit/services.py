@@ -32,6 +32,13 @@ __all__ = [
 ]
 
 PRUNE_ACTION = "audit.prune"
+# Cybersecurity Law art. 21: network logs kept at least six months. Settings
+# refuse less at start-up; this guards against an override in code or tests.
+MIN_RETENTION_DAYS = 180
+
+
+def retention_days() -> int:
+    return max(settings.DSIP_AUDIT_RETENTION_DAYS, MIN_RETENTION_DAYS)
 
 
 def _jsonable(value: Any) -> Any:
@@ -161,7 +168,7 @@ def audit_prune(*, now: datetime | None = None, batch_size: int = 10_000, dry_ru
     with it, so appends are never blocked for long and a crash leaves a valid
     checkpoint; running the command again finishes the job.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=settings.DSIP_AUDIT_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days())
     with transaction.atomic():
         head = _head_for_update()
         through = _prunable_through(head, cutoff)
@@ -179,7 +186,7 @@ def audit_prune(*, now: datetime | None = None, batch_size: int = 10_000, dry_ru
             audit_record(
                 action=PRUNE_ACTION, object_type="audit_entry", actor=actor,
                 changes={"through_seq": through, "through_hash": through_hash, "cutoff": cutoff.isoformat(),
-                         "retention_days": settings.DSIP_AUDIT_RETENTION_DAYS, "entries": through - head.base_seq},
+                         "retention_days": retention_days(), "entries": through - head.base_seq},
             )
     deleted = 0
     while True:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dsip.audit.services import audit_prune
+from dsip.audit.services import audit_prune, retention_days
 from dsip.audit.verify import verify_chain
 from dsip.core import context
 from dsip.core.errors import DomainError
@@ -69,7 +68,7 @@ class Command(BaseCommand):
             outcome = audit_prune(batch_size=options["batch_size"], dry_run=options["dry_run"], actor="dsip audit prune")
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        days = settings.DSIP_AUDIT_RETENTION_DAYS
+        days = retention_days()
         if options["dry_run"]:
             self.stdout.write(f"Would delete {outcome.deleted} entries older than {outcome.cutoff:%Y-%m-%d %H:%M} "
                               f"({days} days), through seq {outcome.through_seq}.")
