@@ -33,14 +33,12 @@ def _password_errors(raw_password: str, user: User, *, field: str) -> list[Field
     return []
 
 
-def _validation_to_domain(exc: ValidationError) -> DomainError:
-    errors = [
+def _field_errors(exc: ValidationError) -> list[FieldError]:
+    return [
         FieldError(name, e.code or "invalid", " ".join(e.messages))
         for name, items in exc.error_dict.items()
         for e in items
     ]
-    duplicate = any(e.code == "unique" for e in errors)
-    return DomainError(code=ErrorCode.DUPLICATE if duplicate else ErrorCode.INVALID, errors=errors)
 
 
 def _may_manage(actor: Any, user: User | None) -> bool:
@@ -106,15 +104,17 @@ def user_create(
             errors=[FieldError("roles", "invalid_role", _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)})],
         )
     user = User(username=username, full_name=full_name, org_unit=org_unit, roles=roles)
+    # Report every problem at once: a taken username and a weak password together.
     errors = _password_errors(password, user, field="password")
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors = _field_errors(exc) + errors
     if errors:
-        raise DomainError(code=ErrorCode.INVALID, message=_("The password does not meet the rules."), errors=errors)
+        duplicate = any(e.code == "unique" for e in errors)
+        raise DomainError(code=ErrorCode.DUPLICATE if duplicate else ErrorCode.INVALID, errors=errors)
     user.set_password(password)
     user.password_changed_at = timezone.now()
-    try:
-        user.full_clean()
-    except ValidationError as exc:
-        raise _validation_to_domain(exc) from exc
     user.save()
     audit_record(
         action="user.created",
