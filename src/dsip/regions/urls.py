@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dsip.regions import views
 
 app_name = "regions"
-urlpatterns: list = []
+urlpatterns = [
+    path("children", views.children, name="children"),
+    path("picker", views.picker, name="picker"),
+]

@@ -75,8 +75,8 @@ class Command(BaseCommand):
         self._print_problems(report)
         self._print_summary(report)
         if not report.ok:
-            # A refused import (or one with skipped rows) exits 1 so scripts notice.
-            raise SystemExit(1)
+            # A refused import, or one that skipped rows, exits 1 so scripts notice.
+            raise CommandError(f"{report.invalid_rows} invalid rows.", returncode=1)
 
     def _print_problems(self, report: ImportReport) -> None:
         if not report.problems:
