@@ -1,3 +1,271 @@
-from ninja import Router
+"""``/api/v1/persons``: the person registry for department clients and the browser.
 
-router = Router(tags=["registry"])
+Thin handlers: a schema parses, a selector reads (scoped: outside the caller's
+region is 404), a service writes (validation errors, duplicates and version
+conflicts arrive as ``DomainError`` and leave in the one error shape of
+``dsip.api``). Lists and details carry masked values only; the one way to a
+clear value is ``POST /{id}/reveal`` with a reason, audited.
+"""
+
+# No ``from __future__ import annotations`` here: ninja's @paginate wraps the
+# handler and resolves its string annotations in ninja's own module, where
+# ``PersonFilters`` is unknown, so the annotations must be real objects.
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from dsip.accounts.roles import Action, may
+from dsip.core.errors import DomainError, ErrorCode
+from dsip.core.pagination import PageNumber
+from dsip.registry import selectors, services
+from dsip.registry.choices import VersionSource
+from dsip.registry.views.common import division_names
+
+router = Router(tags=["persons"])
+
+
+def _require(request: HttpRequest, action: Action) -> Any:
+    user = request.user
+    if not may(user, action):
+        raise HttpError(403, "forbidden")
+    return user
+
+
+class PersonFilters(Schema):
+    q: str | None = Field(None, description="Name or pinyin, prefix match.")
+    id_number: str | None = Field(None, description="Exact ID number (normalised before lookup).")
+    certificate_number: str | None = None
+    division: str | None = Field(None, description="Division code prefix inside your region.")
+    category: str | None = Field(None, description="Disability category 1–7.")
+    level: str | None = Field(None, description="Disability level 1–4.")
+    status: str | None = None
+    age_min: int | None = Field(None, ge=0, le=130)
+    age_max: int | None = Field(None, ge=0, le=130)
+    household: str | None = Field(None, pattern="^(dibao|tekun|low_income)$")
+    ordering: str | None = Field(None, description="name, birth_date, division_code, category, level, updated_at, id; '-' for descending.")
+
+    def as_filters(self) -> dict[str, Any]:
+        filters = {k: v for k, v in self.model_dump().items() if v not in (None, "")}
+        if "household" in filters:
+            filters["household_status"] = filters.pop("household")
+        return filters
+
+
+class PersonListOut(Schema):
+    id: int
+    name: str
+    sex: str
+    birth_date: date
+    id_number_mask: str
+    division_code: str
+    division_name: str = ""
+    category: str
+    level: str
+    status: str
+    version: int
+
+
+class ComponentOut(Schema):
+    category: str
+    level: str
+
+
+class CertificateOut(Schema):
+    number_mask: str
+    category: str
+    level: str
+    issue_date: date | None
+    reassess_date: date | None
+    is_current: bool
+    cancelled_at: date | None
+    components: list[ComponentOut]
+
+
+class HouseholdOut(Schema):
+    dibao: bool
+    dibao_since: date | None
+    dibao_until: date | None
+    tekun: bool
+    tekun_since: date | None
+    tekun_until: date | None
+    low_income: bool
+    low_income_since: date | None
+    low_income_until: date | None
+
+
+class PersonOut(PersonListOut):
+    ethnicity: str
+    household_type: str
+    relation_to_head: str
+    address_mask: str
+    phone_mask: str
+    marital_status: str
+    education_level: str
+    guardian_name: str
+    guardian_relation: str
+    guardian_phone_mask: str
+    status_date: date | None
+    status_source: str
+    certificates: list[CertificateOut] = []
+    household: HouseholdOut | None = None
+
+
+class PersonIn(Schema):
+    """A person as a client sends it; ``validate_person`` decides what is valid (errors name these fields)."""
+
+    name: str
+    id_number: str
+    sex: str | None = None
+    birth_date: str | None = None
+    ethnicity: str | None = None
+    division_code: str
+    household_type: str
+    relation_to_head: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    marital_status: str | None = None
+    education_level: str | None = None
+    guardian_name: str | None = None
+    guardian_relation: str | None = None
+    guardian_phone: str | None = None
+    certificate_number: str | None = None
+    category: str | None = None
+    level: str | None = None
+    issue_date: str | None = None
+    reassess_date: str | None = None
+    components: list[ComponentOut] | None = None
+    dibao: bool | None = None
+    dibao_since: str | None = None
+    dibao_until: str | None = None
+    tekun: bool | None = None
+    tekun_since: str | None = None
+    tekun_until: str | None = None
+    low_income: bool | None = None
+    low_income_since: str | None = None
+    low_income_until: str | None = None
+
+
+class PersonPatch(Schema):
+    """Only the fields to change, plus the ``version`` the client last read (optimistic locking)."""
+
+    version: int = Field(..., ge=1)
+    reason: str = ""
+    name: str | None = None
+    id_number: str | None = None
+    sex: str | None = None
+    birth_date: str | None = None
+    ethnicity: str | None = None
+    division_code: str | None = None
+    household_type: str | None = None
+    relation_to_head: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    marital_status: str | None = None
+    education_level: str | None = None
+    guardian_name: str | None = None
+    guardian_relation: str | None = None
+    guardian_phone: str | None = None
+    certificate_number: str | None = None
+    category: str | None = None
+    level: str | None = None
+    issue_date: str | None = None
+    reassess_date: str | None = None
+    components: list[ComponentOut] | None = None
+    dibao: bool | None = None
+    tekun: bool | None = None
+    low_income: bool | None = None
+
+
+class RevealIn(Schema):
+    field: str = Field(..., pattern="^(id_number|certificate_number|phone|address|guardian_phone)$")
+    reason: str = Field(..., min_length=4, max_length=200)
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class PersonPage(PageNumber):
+    """The shared page-number pagination, plus division names for the page in one query."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        items = list(page["items"])
+        names = division_names(p.division_code for p in items)
+        for person in items:
+            person.division_name = names.get(person.division_code, "")
+        page["items"] = items
+        return page
+
+
+def _detail(request: HttpRequest, person: Any) -> Any:
+    """The person for ``PersonOut``: ninja reads certificates and the household through the relations."""
+    person.division_name = division_names([person.division_code]).get(person.division_code, "")
+    return person
+
+
+@router.get("", response=list[PersonListOut], summary="List persons in your region (masked)")
+@paginate(PersonPage)
+def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
+    user = _require(request, Action.PERSON_VIEW)
+    return selectors.person_list(user=user, filters=filters.as_filters())
+
+
+@router.get("/{person_id}", response=PersonOut, summary="One person (masked); 404 outside your region")
+def person_detail(request: HttpRequest, person_id: int) -> Any:
+    user = _require(request, Action.PERSON_VIEW)
+    return _detail(request, selectors.person_get(user=user, person_id=person_id))
+
+
+@router.post("", response={201: PersonOut}, summary="Register a person")
+def person_create(request: HttpRequest, payload: PersonIn) -> Any:
+    user = _require(request, Action.PERSON_EDIT)
+    data = payload.model_dump(exclude_none=True)
+    person = services.person_register(actor=user, data=data, source=VersionSource.ENTRY)
+    return Status(201, _detail(request, selectors.person_get(user=user, person_id=person.pk)))
+
+
+@router.patch("/{person_id}", response=PersonOut, summary="Correct a person; 409 when `version` is stale")
+def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Any:
+    user = _require(request, Action.PERSON_EDIT)
+    selectors.person_get(user=user, person_id=person_id)  # 404 outside the region before anything else
+    data = payload.model_dump(exclude_unset=True)
+    version, reason = data.pop("version"), data.pop("reason", "")
+    try:
+        services.person_update(actor=user, person_id=person_id, expected_version=version, data=data,
+                               source=VersionSource.ENTRY, reason=reason)
+    except DomainError as exc:
+        if exc.code != ErrorCode.CONFLICT:
+            raise
+        raise _ConflictError(exc) from exc
+    return _detail(request, selectors.person_get(user=user, person_id=person_id))
+
+
+@router.post("/{person_id}/reveal", response=RevealOut, summary="Reveal one sealed value, with a reason (audited)")
+def person_reveal(request: HttpRequest, person_id: int, payload: RevealIn) -> Any:
+    user = _require(request, Action.PERSON_REVEAL)
+    value = services.person_reveal(actor=user, person_id=person_id, field=payload.field, reason=payload.reason)
+    return {"field": payload.field, "value": value}
+
+
+class _ConflictError(DomainError):
+    """A VersionConflict whose field errors list what the other writer changed (masked), for the 409 body."""
+
+    def __init__(self, exc: DomainError) -> None:
+        from dsip.core.errors import FieldError
+
+        changed = getattr(exc, "changed_fields", None) or {}
+        current = getattr(exc, "current_version", None)
+        errors = list(exc.errors) or [
+            FieldError(name, "changed", f"{pair[0]} → {pair[1]}" if isinstance(pair, (list, tuple)) and len(pair) == 2 else str(pair))
+            for name, pair in changed.items()
+        ]
+        if current is not None:
+            errors.append(FieldError("version", "current", str(current)))
+        super().__init__(code=ErrorCode.CONFLICT, message=exc.message, errors=errors, status=409)

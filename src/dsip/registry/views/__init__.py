@@ -1,0 +1,1 @@
+"""Registry screens, one module per screen (list, detail, edit, reveal, duplicates, export)."""

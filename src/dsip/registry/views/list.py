@@ -1,0 +1,85 @@
+"""The person list: search form, sortable masked table, pagination, htmx partial refresh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+
+from dsip.accounts.roles import Action
+from dsip.registry import selectors
+from dsip.registry.forms import PersonSearchForm
+from dsip.registry.views.common import division_names, person_permissions, require_action
+
+PAGE_SIZE = 50
+
+# (label, ordering key or None for an unsortable column)
+COLUMNS: list[tuple[Any, str | None]] = [
+    (_("ID number"), None),
+    (_("Name"), "name"),
+    (_("Sex"), None),
+    (_("Age"), "birth_date"),
+    (_("Division"), "division_code"),
+    (_("Category / level"), "category"),
+    (_("Status"), None),
+]
+
+
+def sort_headers(query: QueryDict, current: str) -> list[dict[str, Any]]:
+    """Column headers with a link that sorts by the column (again: reverses) and the aria-sort state."""
+    headers = []
+    for label, key in COLUMNS:
+        head: dict[str, Any] = {"label": label, "key": key, "url": None, "aria_sort": None}
+        if key:
+            # Age ascending means the youngest first, i.e. birth date descending.
+            ascending = f"-{key}" if key == "birth_date" else key
+            descending = key if key == "birth_date" else f"-{key}"
+            if current == ascending:
+                head["aria_sort"], target = "ascending", descending
+            elif current == descending:
+                head["aria_sort"], target = "descending", ascending
+            else:
+                target = ascending
+            params = query.copy()
+            params["ordering"] = target
+            params.pop("page", None)
+            head["url"] = "?" + params.urlencode()
+        headers.append(head)
+    return headers
+
+
+def results_context(request: HttpRequest, form: PersonSearchForm) -> dict[str, Any]:
+    if form.is_bound and not form.is_valid():
+        queryset = selectors.person_list(user=request.user, filters={}).none()
+    else:
+        queryset = selectors.person_list(user=request.user, filters=form.filters())
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    persons = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    ordering = form.cleaned_data.get("ordering", "") if form.is_bound and form.is_valid() else ""
+    return {
+        "form": form,
+        "page": page,
+        "persons": persons,
+        "names": division_names(p.division_code for p in persons),
+        "headers": sort_headers(request.GET, ordering),
+        "query": query.urlencode(),
+        **person_permissions(request.user),
+    }
+
+
+@require_action(Action.PERSON_VIEW)
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None, user=request.user)
+    context = results_context(request, form)
+    # htmx asks for the results region only; the same URL without htmx is the whole page.
+    template = "registry/_person_results.html" if request.htmx and not request.htmx.boosted else "registry/person_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import json
+
+from dsip.audit.models import AuditEntry
+from dsip.registry import services
+from dsip.registry.models import Person
+from tests.registry.views.people import person_data, register
+
+BASE = "/api/v1/persons"
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def _patch(client, url, body):
+    return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+def test_list_is_scoped_masked_and_paginated(client, wuchang_clerk, hongshan_clerk, hongshan):
+    for n in range(3):
+        register(wuchang_clerk, n)
+    register(hongshan_clerk, 9, county="420111")
+    client.force_login(wuchang_clerk)
+    answer = client.get(BASE, {"page_size": 2}).json()
+    assert answer["count"] == 3
+    assert len(answer["items"]) == 2
+    item = answer["items"][0]
+    assert item["division_name"] == "武昌区"
+    assert "id_number" not in item and "*" in item["id_number_mask"]
+    assert person_data(9, county="420111")["name"] not in json.dumps(answer, ensure_ascii=False)
+
+
+def test_list_filters_by_exact_id(client, wuchang_clerk):
+    register(wuchang_clerk, 1)
+    register(wuchang_clerk, 2)
+    client.force_login(wuchang_clerk)
+    answer = client.get(BASE, {"id_number": person_data(2)["id_number"].lower()}).json()
+    assert [i["name"] for i in answer["items"]] == [person_data(2)["name"]]
+
+
+def test_detail_has_certificate_and_is_404_outside_the_region(client, wuchang_clerk, hongshan_clerk):
+    person = register(wuchang_clerk, 1)
+    client.force_login(wuchang_clerk)
+    answer = client.get(f"{BASE}/{person.pk}").json()
+    assert answer["certificates"][0]["category"] == "4"
+    assert answer["certificates"][0]["number_mask"].endswith("0342") or "*" in answer["certificates"][0]["number_mask"]
+    assert person_data(1)["id_number"] not in json.dumps(answer)
+    client.force_login(hongshan_clerk)
+    response = client.get(f"{BASE}/{person.pk}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_create_and_field_errors(client, wuchang_clerk):
+    client.force_login(wuchang_clerk)
+    created = _post(client, BASE, person_data(1))
+    assert created.status_code == 201
+    assert created.json()["name"] == person_data(1)["name"]
+    assert Person.objects.count() == 1
+
+    bad = _post(client, BASE, person_data(2, id_number="420106198001010000"))
+    assert bad.status_code in (400, 422)
+    body = bad.json()
+    assert body["code"] == "invalid"
+    assert any(e["field"] == "id_number" for e in body["errors"])
+
+    dup = _post(client, BASE, person_data(1, name="另一个"))
+    assert dup.status_code in (400, 409)
+    assert dup.json()["code"] == "duplicate"
+
+
+def test_create_outside_the_region_is_refused(client, hongshan_clerk, wuchang):
+    client.force_login(hongshan_clerk)
+    response = _post(client, BASE, person_data(1))
+    assert response.status_code in (400, 403, 404)
+    assert not Person.objects.exists()
+
+
+def test_patch_with_version_and_409_on_stale_version(client, wuchang_clerk):
+    person = register(wuchang_clerk, 1)
+    client.force_login(wuchang_clerk)
+    ok = _patch(client, f"{BASE}/{person.pk}", {"version": 1, "phone": "13900003333", "reason": "更正"})
+    assert ok.status_code == 200
+    assert ok.json()["version"] == 2
+    assert ok.json()["phone_mask"] == "139****3333"
+
+    stale = _patch(client, f"{BASE}/{person.pk}", {"version": 1, "name": "新名字"})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["code"] == "conflict"
+    fields = {e["field"]: e for e in body["errors"]}
+    assert "phone" in fields and "139****3333" in fields["phone"]["message"]
+    assert fields["version"]["message"] == "2"
+    assert "13900003333" not in json.dumps(body)
+    assert Person.objects.get(pk=person.pk).name == person.name
+
+
+def test_clerk_may_not_reveal_but_reviewer_may_with_audit(client, verified, wuchang_clerk, wuchang_reviewer):
+    person = register(wuchang_clerk, 1)
+    client.force_login(wuchang_clerk)
+    denied = _post(client, f"{BASE}/{person.pk}/reveal", {"field": "phone", "reason": "核对电话"})
+    assert denied.status_code == 403
+    client = verified(wuchang_reviewer)
+    shown = _post(client, f"{BASE}/{person.pk}/reveal", {"field": "phone", "reason": "核对电话"})
+    assert shown.status_code == 200
+    assert shown.json() == {"field": "phone", "value": person_data(1)["phone"]}
+    assert AuditEntry.objects.filter(object_id=str(person.pk), reason="核对电话", action__contains="reveal").exists()
+
+
+def test_analyst_gets_403_on_the_list(client, analyst):
+    client.force_login(analyst)
+    response = client.get(BASE)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
+def test_service_update_seen_through_api(client, wuchang_clerk):
+    person = register(wuchang_clerk, 1)
+    services.person_update(actor=wuchang_clerk, person_id=person.pk, expected_version=1,
+                           data={"marital_status": "20"}, source="entry")
+    client.force_login(wuchang_clerk)
+    assert client.get(f"{BASE}/{person.pk}").json()["marital_status"] == "20"
