@@ -69,9 +69,10 @@ class DivisionPickerWidget(forms.Widget):
         selects = []
         parent: str | None = ""
         for i, level in enumerate(self.levels):
-            options = list(division_children(user=self.user, parent_code=parent)) if parent is not None else []
+            # None (not []) marks a level whose parent is not chosen yet.
+            options = list(division_children(user=self.user, parent_code=parent)) if parent is not None else None
             selected = path.get(level, "")
-            if selected and not any(d.code == selected for d in options):
+            if selected and not any(d.code == selected for d in options or []):
                 selected = ""
             next_level = self.levels[i + 1] if i + 1 < len(self.levels) else None
             selects.append({
