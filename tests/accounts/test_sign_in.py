@@ -58,6 +58,12 @@ def test_a_failed_sign_in_is_audited_without_the_password(client, wuchang_clerk)
     assert entry.changes == {"username": "wuchang_clerk"}
     row = json.dumps({f.name: str(getattr(entry, f.name)) for f in AuditEntry._meta.fields}, ensure_ascii=False)
     assert WRONG not in row
+    # axes keeps its own record of attempts: no password there either.
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    for model in (AccessAttempt, AccessFailureLog):
+        assert all(WRONG not in (obj.post_data or "") for obj in model.objects.all())
+    assert AccessAttempt.objects.filter(username="wuchang_clerk").exists()
 
 
 def test_five_failures_lock_the_account_for_30_minutes(client, wuchang_clerk, password):

@@ -54,6 +54,12 @@ def _may_manage(actor: Any, user: User | None) -> bool:
     return scope == "" or (scope is not None and target_scope is not None and target_scope.startswith(scope))
 
 
+def _who(actor: Any, user: User) -> str:
+    if actor is None:
+        return "operator"
+    return "self" if actor.pk == user.pk else "admin"
+
+
 @transaction.atomic
 def user_set_password(*, user: User, raw_password: str, actor: Any) -> User:
     """Set a new password after validating it; remember the old hash so it cannot be reused."""
@@ -75,7 +81,7 @@ def user_set_password(*, user: User, raw_password: str, actor: Any) -> User:
         object_type="user",
         object_id=user.pk,
         division_code=user.scope_code or "",
-        changes={"by": "self" if actor is not None and actor.pk == user.pk else "admin"},
+        changes={"by": _who(actor, user)},
         actor=actor,
     )
     return user
