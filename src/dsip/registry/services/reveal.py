@@ -20,10 +20,16 @@ from dsip.registry.services._records import (
 
 
 def person_reveal(*, actor: Any, person_id: int, field: str, reason: str) -> str:
-    """Return the plain value of one sensitive field of a person in the actor's region."""
+    """Return the plain value of one sensitive field of a person in the actor's region.
+
+    Scope is checked first: a person outside the region is NOT_FOUND for everyone, so the
+    answer never tells whether an ID exists elsewhere.
+    """
+    person = load_person(actor, person_id)
     if not may(actor, Action.PERSON_REVEAL):
-        audit_record(action="person.reveal_denied", object_type="registry.person", object_id=person_id,
-                     changes={"field": field}, reason=reason or "", outcome=Outcome.DENIED, actor=actor)
+        audit_record(action="person.reveal_denied", object_type="registry.person", object_id=person.pk,
+                     division_code=person.division_code, changes={"field": field}, reason=reason or "",
+                     outcome=Outcome.DENIED, actor=actor)
         raise DomainError(code=ErrorCode.FORBIDDEN, status=403)
     if field not in REVEALABLE:
         raise DomainError(code=ErrorCode.INVALID, errors=[
@@ -32,7 +38,6 @@ def person_reveal(*, actor: Any, person_id: int, field: str, reason: str) -> str
     if len(reason) < 2:
         raise DomainError(code=ErrorCode.INVALID, errors=[
             FieldError("reason", "required", _("Reason: say why you need to see this value."))])
-    person = load_person(actor, person_id)
     if field == "certificate_number":
         cert = person.certificates.filter(is_current=True).first()
         value = field_cipher().open(cert.number_enc, context=sealed_context(field)) if cert else ""
