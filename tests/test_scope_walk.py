@@ -81,9 +81,11 @@ SEGMENT_TARGETS: dict[str, str] = {
     "households": "household", "certificates": "certificate", "regions": "division", "divisions": "division",
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
-# Filters a list might take; naming Hongshan in them must not reveal Hongshan.
-LIST_FILTERS = {"code": OTHER, "division": OTHER, "division_code": OTHER, "parent": OTHER, "q": MARKER,
-                "name": MARKER}
+# Filters a list might take; naming Hongshan in them must not reveal Hongshan. The search
+# text is part of the marker, not all of it, so a search box echoing it is no false alarm.
+SEARCH = MARKER[2:]
+LIST_FILTERS = {"code": OTHER, "division": OTHER, "division_code": OTHER, "parent": OTHER, "q": SEARCH,
+                "name": SEARCH}
 
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
