@@ -67,14 +67,22 @@ class VersionSource(models.TextChoices):
     KEYS = "keys", _("Key rotation 密钥轮换")
 
 
-# GB/T 3304 ethnic group codes: the 56 groups, 97 other, 98 foreign origin.
+# GB/T 3304 ethnic group codes: the 56 groups, 97 other, 98 foreign origin (Chinese and romanised names).
 _ETHNIC_NAMES = (
     "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 "
     "黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 "
     "撒拉族 毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 "
     "京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族"
 ).split()
-ETHNICITY_CHOICES = [(f"{i:02d}", name) for i, name in enumerate(_ETHNIC_NAMES, start=1)] + [
+_ETHNIC_NAMES_EN = (
+    "Han Mongol Hui Tibetan Uyghur Miao Yi Zhuang Bouyei Korean Manchu Dong Yao Bai Tujia Hani Kazak Dai "
+    "Li Lisu Va She Gaoshan Lahu Sui Dongxiang Naxi Jingpo Kirgiz Tu Daur Mulao Qiang Blang "
+    "Salar Maonan Gelao Xibe Achang Pumi Tajik Nu Uzbek Russian Ewenki Deang Bonan Yugur "
+    "Gin Tatar Derung Oroqen Hezhen Monba Lhoba Jino"
+).split()
+ETHNICITY_CHOICES = [
+    (f"{i:02d}", f"{zh} {en}") for i, (zh, en) in enumerate(zip(_ETHNIC_NAMES, _ETHNIC_NAMES_EN, strict=True), start=1)
+] + [
     ("97", "其他 Other"),
     ("98", "外国血统 Foreign origin"),
 ]

@@ -75,7 +75,10 @@ def person_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> Query
         statuses = [statuses] if statuses else []
     for key in list(statuses or []) + [k for k in HOUSEHOLD_FILTERS if filters.get(k) in (True, "1", "true", "on")]:
         if key in HOUSEHOLD_FILTERS:
-            qs = qs.filter(**{HOUSEHOLD_FILTERS[key]: True})
+            # Current status only: flagged and not ended before today.
+            qs = qs.filter(Q(**{HOUSEHOLD_FILTERS[key]: True})
+                           & (Q(**{f"household__{key}_until__isnull": True})
+                              | Q(**{f"household__{key}_until__gte": today})))
     ordering = ORDERING.get(str(filters.get("ordering") or ""), "-updated_at")
     return qs.order_by(ordering, "-id")
 

@@ -390,6 +390,15 @@ LABELS: dict[str, Any] = {
     "tekun_until": _("特困 until"),
     "low_income_since": _("Low income since"),
     "low_income_until": _("Low income until"),
+    "dibao": _("Minimum living guarantee 低保"),
+    "tekun": _("Extreme-poverty support 特困"),
+    "low_income": _("Low-income household"),
+    "household_id": _("Household"),
+    "status": _("Status"),
+    "status_date": _("Status effective date"),
+    "status_source": _("Status source"),
+    "merged_from": _("Merged from record"),
+    "merged_into": _("Merged into record"),
 }
 
 

@@ -74,3 +74,32 @@ def test_same_name_and_birth_date_is_listed_as_candidate_not_merged(wuchang, hon
     assert pairs[(a.pk, c.pk)] in ("same_pinyin_birth", "similar_name_birth")
     assert (a.pk, d.pk) not in pairs
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_different_surname_same_given_name_is_not_a_candidate(wuchang):
+    from datetime import date
+
+    PersonFactory(division="420106", name="王芳", birth_date=date(1971, 4, 4))
+    PersonFactory(division="420106", name="李芳", birth_date=date(1971, 4, 4))
+    assert DuplicateCandidate.objects.count() == 0
+
+
+def test_one_character_typo_in_a_longer_name_is_a_candidate(wuchang):
+    from datetime import date
+
+    a = PersonFactory(division="420106", name="欧阳娜娜", birth_date=date(1972, 5, 5))
+    b = PersonFactory(division="420106", name="欧阳那娜", birth_date=date(1972, 5, 5))
+    candidate = DuplicateCandidate.objects.get()
+    assert (candidate.person_a_id, candidate.person_b_id) == (a.pk, b.pk)
+    assert candidate.division_code == "420106"
+
+
+def test_household_status_is_recorded_and_a_member_can_join(wuchang_clerk, wuchang):
+    from datetime import date
+
+    first = person_register(actor=wuchang_clerk, data=person_data(dibao=True, dibao_since=date(2021, 1, 1)))
+    assert first.household.dibao is True
+    second = person_register(actor=wuchang_clerk, data=person_data(household_id=first.household_id))
+    assert second.household_id == first.household_id
+    second.household.refresh_from_db()
+    assert second.household.dibao is True  # joining says nothing about the status, so it stays

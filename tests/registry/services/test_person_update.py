@@ -144,3 +144,14 @@ def test_status_with_stale_version_is_refused(wuchang_clerk, wuchang):
         person_set_status(actor=wuchang_clerk, person_id=person.pk, status=PersonStatus.MOVED_OUT,
                           effective_date=date(2025, 1, 5), source="entry", expected_version=1)
     assert "marital_status" in exc.value.changed_fields
+
+
+def test_conflict_message_names_the_changed_fields_in_english(wuchang_clerk, second_wuchang_clerk, wuchang):
+    from django.utils import translation
+
+    person = PersonFactory(division="420106")
+    person_update(actor=wuchang_clerk, person_id=person.pk, expected_version=1, data={"phone": "13800001111"})
+    with pytest.raises(VersionConflict) as exc:
+        person_update(actor=second_wuchang_clerk, person_id=person.pk, expected_version=1, data={"name": "李四"})
+    with translation.override("en"):
+        assert "Phone" in str(exc.value.message)

@@ -2,7 +2,8 @@
 
 A pair is a candidate when both persons are in the same province, share the
 birth date, and have the same name, the same name in pinyin (homophones such
-as 张伟/章伟), or names one edit apart (a mistyped character). An exact
+as 张伟/章伟), or names one edit apart (a mistyped character; for two-character
+names only when the surname matches). An exact
 duplicate (same ID number) never gets here: registration refuses it.
 """
 
@@ -37,6 +38,14 @@ def common_prefix(a: str, b: str) -> str:
     return ""
 
 
+def _similar_enough(a: str, b: str) -> bool:
+    """One edit apart is a likely typo only if it leaves most of the name: in a two-character
+    name the surname must match (张伟/张韦), otherwise 王芳/李芳 born the same day would pair up."""
+    if min(len(a), len(b)) >= 3:
+        return True
+    return len(a) == len(b) == 2 and a[0] == b[0]
+
+
 def match_reason(a: Person, b: Person) -> str | None:
     if a.birth_date != b.birth_date:
         return None
@@ -44,7 +53,7 @@ def match_reason(a: Person, b: Person) -> str | None:
         return SAME_NAME
     if a.name_pinyin and a.name_pinyin == b.name_pinyin:
         return SAME_PINYIN
-    if min(len(a.name), len(b.name)) >= 2 and Levenshtein.distance(a.name, b.name, score_cutoff=1) <= 1:
+    if Levenshtein.distance(a.name, b.name, score_cutoff=1) <= 1 and _similar_enough(a.name, b.name):
         return SIMILAR_NAME
     return None
 

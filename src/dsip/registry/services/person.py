@@ -9,6 +9,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dsip.accounts.roles import Action
@@ -42,7 +45,7 @@ from dsip.registry.services.certificate import (
 from dsip.registry.services.duplicates import duplicates_detect
 from dsip.registry.services.history import changes_since, version_record
 from dsip.registry.services.household import household_for
-from dsip.registry.validation import CleanPerson, PersonInvalid, validate_person
+from dsip.registry.validation import LABELS, CleanPerson, PersonInvalid, validate_person
 
 
 class DuplicatePerson(DomainError):
@@ -68,9 +71,23 @@ class VersionConflict(DomainError):
     changed_fields: dict[str, list[Any]]
 
     def __init__(self, *, current_version: int, changed_fields: dict[str, list[Any]]) -> None:
-        super().__init__(code=ErrorCode.CONFLICT, status=409)
+        names = [LABELS.get(name, name) for name in changed_fields]
+        message = _conflict_message(names) if names else None
+        super().__init__(code=ErrorCode.CONFLICT, status=409, message=message)
         self.current_version = current_version
         self.changed_fields = changed_fields
+
+
+def _join(names: list[Any]) -> str:
+    return "、".join(str(n) for n in names) if get_language().startswith("zh") else ", ".join(str(n) for n in names)
+
+
+_lazy_join = lazy(_join, str)
+
+
+def _conflict_message(names: list[Any]) -> Any:
+    return format_lazy(_("Someone else saved this record meanwhile and changed: {fields}. Your values are kept on "
+                         "the form; check them against the new ones and save again."), fields=_lazy_join(names))
 
 
 def _conflict(person_id: int, expected_version: int) -> VersionConflict:
@@ -189,6 +206,9 @@ def apply_change(*, actor: Any, person: Person, expected_version: int, clean: Cl
                 if col:
                     fields.pop(col, None)
     fields["household_id"] = after["household_id"]
+    # Model-level checks (lengths, choices) on the would-be row before the conditional UPDATE.
+    probe = Person(**{**{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}, **fields})
+    probe.full_clean(validate_unique=False, validate_constraints=False)
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         **fields, version=F("version") + 1, updated_at=timezone.now()
     )
