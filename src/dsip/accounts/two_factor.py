@@ -108,6 +108,8 @@ def secret_base32(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """Inline SVG (no script, no style attribute) of the device's otpauth:// URL."""
     title = _("QR code to scan with your authenticator app")
-    return segno.make(device.config_url, error="m").svg_inline(
+    svg = segno.make(device.config_url, error="l").svg_inline(
         scale=5, border=4, dark="#000", light="#fff", title=title, svgclass="qr-code"
     )
+    # role="img" makes screen readers announce the <title> as the image's name.
+    return svg.replace("<svg ", '<svg role="img" ', 1)
