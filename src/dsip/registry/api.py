@@ -16,11 +16,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from dsip.accounts.roles import Action, may
-from dsip.core.errors import DomainError, ErrorCode
+from dsip.core.errors import DomainError, ErrorCode, FieldError
 from dsip.core.pagination import PageNumber
 from dsip.registry import selectors, services
 from dsip.registry.choices import VersionSource
@@ -32,7 +31,7 @@ router = Router(tags=["persons"])
 def _require(request: HttpRequest, action: Action) -> Any:
     user = request.user
     if not may(user, action):
-        raise HttpError(403, "forbidden")
+        raise DomainError(code=ErrorCode.FORBIDDEN, status=403)
     return user
 
 
@@ -227,7 +226,15 @@ def person_detail(request: HttpRequest, person_id: int) -> Any:
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
     user = _require(request, Action.PERSON_EDIT)
     data = payload.model_dump(exclude_none=True)
-    person = services.person_register(actor=user, data=data, source=VersionSource.ENTRY)
+    try:
+        person = services.person_register(actor=user, data=data, source=VersionSource.ENTRY)
+    except DomainError as exc:
+        existing = getattr(exc, "existing_id", None)
+        if exc.code != ErrorCode.DUPLICATE or existing is None:
+            raise
+        # The caller may see the existing record: say which one, so a client can update it instead.
+        exc.errors = [*exc.errors, FieldError("existing_id", "existing", str(existing))]
+        raise
     return Status(201, _detail(request, selectors.person_get(user=user, person_id=person.pk)))
 
 
@@ -258,8 +265,6 @@ class _ConflictError(DomainError):
     """A VersionConflict whose field errors list what the other writer changed (masked), for the 409 body."""
 
     def __init__(self, exc: DomainError) -> None:
-        from dsip.core.errors import FieldError
-
         changed = getattr(exc, "changed_fields", None) or {}
         current = getattr(exc, "current_version", None)
         errors = list(exc.errors) or [

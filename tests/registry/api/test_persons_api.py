@@ -67,8 +67,10 @@ def test_create_and_field_errors(client, wuchang_clerk):
     assert any(e["field"] == "id_number" for e in body["errors"])
 
     dup = _post(client, BASE, person_data(1, name="另一个"))
-    assert dup.status_code in (400, 409)
+    assert dup.status_code == 409
     assert dup.json()["code"] == "duplicate"
+    existing = {e["field"]: e["message"] for e in dup.json()["errors"]}["existing_id"]
+    assert existing == str(Person.objects.get().pk)
 
 
 def test_create_outside_the_region_is_refused(client, hongshan_clerk, wuchang):
