@@ -155,3 +155,31 @@ def test_conflict_message_names_the_changed_fields_in_english(wuchang_clerk, sec
         person_update(actor=second_wuchang_clerk, person_id=person.pk, expected_version=1, data={"name": "李四"})
     with translation.override("en"):
         assert "Phone" in str(exc.value.message)
+
+
+def test_the_conditional_update_catches_a_save_that_slipped_in_after_loading(wuchang_clerk, second_wuchang_clerk,
+                                                                              wuchang):
+    """Two saves that both passed the first version check: the UPDATE ... WHERE version=? refuses the second."""
+    from dsip.registry.services.person import apply_change
+    from dsip.registry.validation import validate_person
+
+    person = PersonFactory(division="420106")
+    stale = type(person).objects.select_related("household").get(pk=person.pk)
+    before = person_plain(stale)
+    person_update(actor=wuchang_clerk, person_id=person.pk, expected_version=1, data={"marital_status": "20"})
+    from dsip.registry.services._records import EDITABLE_FIELDS
+
+    clean = validate_person({**{k: before.get(k) for k in EDITABLE_FIELDS}, "education_level": "3"})
+    with pytest.raises(VersionConflict) as exc:
+        apply_change(actor=second_wuchang_clerk, person=stale, expected_version=1, clean=clean, before=before,
+                     source="entry", reason="")
+    assert exc.value.changed_fields == {"marital_status": ["", "20"]}
+
+
+def test_unknown_fields_are_refused(wuchang_clerk, wuchang):
+    from dsip.registry.services import PersonInvalid
+
+    person = PersonFactory(division="420106")
+    with pytest.raises(PersonInvalid) as exc:
+        person_update(actor=wuchang_clerk, person_id=person.pk, expected_version=1, data={"version": 7})
+    assert exc.value.errors[0].field == "version"
