@@ -31,14 +31,29 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         audit_record(action="auth.logout", object_type="user", object_id=user.pk, division_code=_division(user), actor=user)
 
 
+def _account(username: str) -> Any:
+    """The account a failed sign-in aimed at, so its province and county see attempts on their users.
+
+    A name that matches no account stays without a division (national scope only):
+    such names are often passwords typed into the wrong box.
+    """
+    from dsip.accounts.models import User
+
+    return User.objects.select_related("org_unit").filter(username=username).first()
+
+
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
+    account = _account(username)
     audit_record(action="auth.login_failed", outcome=Outcome.FAILURE, object_type="user",
-                 changes={"username": username}, actor=None)
+                 object_id=account.pk if account else "", division_code=_division(account),
+                 changes={"username": username if account else "(unknown account)"}, actor=None)
 
 
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
+    account = _account(username or "")
     audit_record(action="auth.locked_out", outcome=Outcome.DENIED, object_type="user",
-                 changes={"username": (username or "")[:150]}, actor=None)
+                 object_id=account.pk if account else "", division_code=_division(account),
+                 changes={"username": (username or "")[:150] if account else "(unknown account)"}, actor=None)

@@ -49,20 +49,20 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(**{f"{self.scope_field}__startswith": scope})
 
 
-def scoped_queryset(scope_field: str) -> type[ScopedQuerySet]:
-    """A ScopedQuerySet subclass whose scope lives at ``scope_field`` (e.g. ``org_unit__division_id``)."""
-    return type(f"ScopedQuerySet_{scope_field}", (ScopedQuerySet,), {"scope_field": scope_field})
-
-
-def scoped(queryset: models.QuerySet[M] | type[M], actor: Any) -> models.QuerySet[M]:
-    """Restrict a queryset of a scoped model to what ``actor`` may see."""
-    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+def scoped(queryset: models.QuerySet[M] | models.Manager[M] | type[M], actor: Any) -> models.QuerySet[M]:
+    """Restrict a queryset (or a manager, or a model) of a scoped model to what ``actor`` may see."""
+    if isinstance(queryset, type):
+        qs = queryset._default_manager.all()
+    elif isinstance(queryset, models.Manager):
+        qs = queryset.all()
+    else:
+        qs = queryset
     if not isinstance(qs, ScopedQuerySet):
         raise TypeError(f"{qs.model.__name__} is not region-scoped (its queryset is not a ScopedQuerySet)")
     return qs.within(scope_code_of(actor))
 
 
-def get_scoped_or_404(queryset: models.QuerySet[M] | type[M], actor: Any, **lookup: Any) -> M:
+def get_scoped_or_404(queryset: models.QuerySet[M] | models.Manager[M] | type[M], actor: Any, **lookup: Any) -> M:
     """Load one object the actor may see; anything else is 404, never 403, so existence does not leak."""
     try:
         return scoped(queryset, actor).get(**lookup)
