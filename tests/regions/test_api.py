@@ -57,3 +57,15 @@ def test_malformed_code_is_422_with_our_error_shape(client, wuchang_clerk):
 
 def test_anonymous_is_401(client, wuchang):
     assert client.get("/api/v1/regions/divisions").status_code == 401
+
+
+def test_list_query_count_does_not_grow_with_rows(client, wuchang_clerk, wuchang, django_assert_max_num_queries):
+    for n in range(1, 30):
+        DivisionFactory(code=f"420106{n:03d}", name=f"街道{n}", level=9, parent=wuchang)
+    client.force_login(wuchang_clerk)
+
+    # session, user, org unit, parent, count, page, session save: constant, whatever the row count
+    with django_assert_max_num_queries(10):
+        body = client.get("/api/v1/regions/divisions", {"parent": "420106"}).json()
+
+    assert body["count"] == 29

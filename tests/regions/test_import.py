@@ -163,3 +163,13 @@ def test_command_imports_a_good_file(tmp_path, capsys):
 
     assert "5 created" in capsys.readouterr().out
     assert AuditEntry.objects.get(action="regions.import").channel == "cli"
+
+
+def test_xlsx_problems_carry_the_excel_row_number(tmp_path):
+    rows = [["420106001000", "积玉桥街道", None], ["420106001001", "和平社区", "999"]]
+    path = write_xlsx(tmp_path / "bad.xlsx", rows)
+
+    report = divisions_import(path=path)
+
+    assert [(p.line, p.code) for p in report.problems] == [(3, "bad_urban_rural")]
+    assert imported_codes() == set()

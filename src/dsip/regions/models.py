@@ -9,11 +9,11 @@ from dsip.core.scoping import ScopedQuerySet
 class Level(models.IntegerChoices):
     """Division level; the value is the length of the canonical code."""
 
-    PROVINCE = 2, _("Province 省")
-    PREFECTURE = 4, _("Prefecture 市")
-    COUNTY = 6, _("County 县")
-    TOWNSHIP = 9, _("Township 乡镇")
-    VILLAGE = 12, _("Village / community 村居")
+    PROVINCE = 2, _("Province")
+    PREFECTURE = 4, _("Prefecture")
+    COUNTY = 6, _("County")
+    TOWNSHIP = 9, _("Township")
+    VILLAGE = 12, _("Village / community")
 
 
 LEVEL_LENGTHS = (2, 4, 6, 9, 12)
@@ -22,13 +22,13 @@ LEVEL_LENGTHS = (2, 4, 6, 9, 12)
 class UrbanRural(models.TextChoices):
     """Urban-rural classification codes of the statistical division list."""
 
-    CITY_CENTRE = "111", _("Urban centre 主城区")
-    CITY_FRINGE = "112", _("Urban-rural fringe 城乡结合区")
-    TOWN_CENTRE = "121", _("Town centre 镇中心区")
-    TOWN_FRINGE = "122", _("Town fringe 镇乡结合区")
-    SPECIAL = "123", _("Special area 特殊区域")
-    RURAL_TOWN = "210", _("Township centre 乡中心区")
-    VILLAGE = "220", _("Village 村庄")
+    CITY_CENTRE = "111", _("Urban centre")
+    CITY_FRINGE = "112", _("Urban-rural fringe")
+    TOWN_CENTRE = "121", _("Town centre")
+    TOWN_FRINGE = "122", _("Town fringe")
+    SPECIAL = "123", _("Special area")
+    RURAL_TOWN = "210", _("Township centre")
+    VILLAGE = "220", _("Village")
 
     @classmethod
     def is_urban(cls, code: str) -> bool | None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from dsip.accounts.roles import Action, may
@@ -39,6 +39,7 @@ SOURCE_IMPORT = "import"
 BATCH_SIZE = 5000
 MAX_PROBLEMS_KEPT = 2000
 NAME_MAX = Division._meta.get_field("name").max_length
+URBAN_RURAL_CODES = frozenset(UrbanRural.values)
 
 
 class ProblemCode:
@@ -139,9 +140,9 @@ class _Importer:
         elif len(row.name) > NAME_MAX:
             self.problem(row, "name", ProblemCode.NAME_TOO_LONG,
                          _("the name is longer than %(n)d characters") % {"n": NAME_MAX}, row.name)
-        if row.urban_rural and row.urban_rural not in UrbanRural.values:
+        if row.urban_rural and row.urban_rural not in URBAN_RURAL_CODES:
             self.problem(row, "urban_rural", ProblemCode.BAD_URBAN_RURAL,
-                         _("not one of %(codes)s") % {"codes": ", ".join(UrbanRural.values)}, row.urban_rural)
+                         _("not one of %(codes)s") % {"codes": ", ".join(sorted(URBAN_RURAL_CODES))}, row.urban_rural)
         pending = None
         if code:
             pending = self._check_code(row, code)
@@ -187,27 +188,48 @@ class _Importer:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
-        existing = Division.objects.in_bulk([p.code for p in batch])
-        to_create: list[Division] = []
+        existing = {
+            code: rest for code, *rest in Division.objects.filter(code__in=[p.code for p in batch])
+            .values_list("code", "name", "urban_rural", "abolished").order_by()
+        }
+        to_create: list[_Pending] = []
         to_update: list[Division] = []
         for p in batch:
             current = existing.get(p.code)
             if current is None:
-                to_create.append(Division(code=p.code, name=p.name, level=p.level, parent_id=parent_code(p.code),
-                                          urban_rural=p.urban_rural, source=SOURCE_IMPORT))
-            elif (current.name, current.urban_rural, current.abolished) != (p.name, p.urban_rural, False):
-                current.name, current.urban_rural, current.abolished = p.name, p.urban_rural, False
-                to_update.append(current)
+                to_create.append(p)
+            elif tuple(current) != (p.name, p.urban_rural, False):
+                # bulk_update needs only the key and the updated fields.
+                to_update.append(Division(code=p.code, name=p.name, urban_rural=p.urban_rural, abolished=False))
             else:
                 self.report.unchanged += 1
-        # Rows were validated above (code pattern, parent, class, name length);
-        # full_clean() per row would add a parent query to each of 600,000 rows.
-        Division.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        _insert(to_create)
         Division.objects.bulk_update(to_update, ["name", "urban_rural", "abolished"], batch_size=BATCH_SIZE)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         if self.progress:
             self.progress(self.report.rows)
+
+
+def _insert(rows: list[_Pending]) -> None:
+    """Insert new divisions with one executemany.
+
+    Rows were validated above (code pattern, parent, class, name length), so
+    neither full_clean() (a parent query per row) nor the ORM's per-object
+    SQL compilation is needed; skipping both makes a 600,000-village list
+    several times faster. Plain INSERT works the same on SQLite and PostgreSQL.
+    """
+    if not rows:
+        return
+    meta = Division._meta
+    names = ["code", "name", "level", "parent", "urban_rural", "abolished", "source", "is_demo"]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(n).column) for n in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from model meta
+    values = [(p.code, p.name, p.level, parent_code(p.code), p.urban_rural, False, SOURCE_IMPORT, False) for p in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 def divisions_import(
