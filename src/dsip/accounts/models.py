@@ -10,33 +10,33 @@ from dsip.core.scoping import ScopedQuerySet
 
 
 class OrgKind(models.TextChoices):
-    FEDERATION = "federation", _("Disabled Persons' Federation 残联")
-    DEPARTMENT = "department", _("Government department 政府部门")
-    PROVIDER = "provider", _("Service provider 服务机构")
+    FEDERATION = "federation", _("Disabled Persons' Federation")
+    DEPARTMENT = "department", _("Government department")
+    PROVIDER = "provider", _("Service provider")
 
 
 class OrgLevel(models.TextChoices):
-    NATIONAL = "national", _("National 国家")
-    PROVINCE = "province", _("Province 省")
-    CITY = "city", _("City 市")
-    COUNTY = "county", _("County 县")
-    TOWNSHIP = "township", _("Township 乡镇")
-    VILLAGE = "village", _("Village 村居")
+    NATIONAL = "national", _("National")
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE = "village", _("Village / community")
 
 
 LEVEL_BY_CODE_LENGTH = {2: OrgLevel.PROVINCE, 4: OrgLevel.CITY, 6: OrgLevel.COUNTY, 9: OrgLevel.TOWNSHIP, 12: OrgLevel.VILLAGE}
 
 
 class Department(models.TextChoices):
-    CIVIL_AFFAIRS = "mz", _("Civil affairs 民政")
-    PUBLIC_SECURITY = "ga", _("Public security 公安")
-    HEALTH = "wj", _("Health 卫健")
-    HUMAN_RESOURCES = "rs", _("Human resources and social security 人社")
-    EDUCATION = "jy", _("Education 教育")
-    HOUSING = "zj", _("Housing 住建")
-    MEDICAL_INSURANCE = "yb", _("Medical insurance 医保")
-    FINANCE = "cz", _("Finance 财政")
-    STATISTICS = "tj", _("Statistics 统计")
+    CIVIL_AFFAIRS = "mz", _("Civil affairs")
+    PUBLIC_SECURITY = "ga", _("Public security")
+    HEALTH = "wj", _("Health")
+    HUMAN_RESOURCES = "rs", _("Human resources and social security")
+    EDUCATION = "jy", _("Education")
+    HOUSING = "zj", _("Housing")
+    MEDICAL_INSURANCE = "yb", _("Medical insurance")
+    FINANCE = "cz", _("Finance")
+    STATISTICS = "tj", _("Statistics")
 
 
 class OrgUnitQuerySet(ScopedQuerySet["OrgUnit"]):

@@ -14,15 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    COLLECTOR = "collector", _("Collector 采集员")
-    ENTRY_CLERK = "entry_clerk", _("Entry clerk 录入员")
-    COUNTY_REVIEWER = "county_reviewer", _("County reviewer 县级审核员")
-    PROVINCE_REVIEWER = "province_reviewer", _("Province reviewer / data admin 省级审核员/数据管理员")
-    ANALYST = "analyst", _("Analyst 统计分析员")
-    DEPARTMENT_LIAISON = "department_liaison", _("Department liaison 部门联络员")
-    PROVIDER_STAFF = "provider_staff", _("Service provider staff 服务机构人员")
-    SYSTEM_ADMIN = "system_admin", _("System admin 系统管理员")
-    NATIONAL_AUDITOR = "national_auditor", _("National auditor 国家级审计员")
+    COLLECTOR = "collector", _("Collector")
+    ENTRY_CLERK = "entry_clerk", _("Entry clerk")
+    COUNTY_REVIEWER = "county_reviewer", _("County reviewer")
+    PROVINCE_REVIEWER = "province_reviewer", _("Province reviewer / data admin")
+    ANALYST = "analyst", _("Analyst")
+    DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
+    PROVIDER_STAFF = "provider_staff", _("Service provider staff")
+    SYSTEM_ADMIN = "system_admin", _("System admin")
+    NATIONAL_AUDITOR = "national_auditor", _("National auditor")
 
 
 class Action(models.TextChoices):

@@ -7,9 +7,9 @@ from dsip.core.scoping import ScopedQuerySet
 
 
 class Outcome(models.TextChoices):
-    SUCCESS = "success", _("Success 成功")
-    FAILURE = "failure", _("Failure 失败")
-    DENIED = "denied", _("Denied 拒绝")
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    DENIED = "denied", _("Denied")
 
 
 class AuditEntryQuerySet(ScopedQuerySet["AuditEntry"]):

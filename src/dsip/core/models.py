@@ -33,10 +33,10 @@ class OutboxEvent(models.Model):
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued 排队中")
-    RUNNING = "running", _("Running 进行中")
-    DONE = "done", _("Done 已完成")
-    FAILED = "failed", _("Failed 失败")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class JobQuerySet(ScopedQuerySet["Job"]):

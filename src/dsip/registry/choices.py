@@ -7,64 +7,64 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Sex(models.TextChoices):
-    MALE = "M", _("Male 男")
-    FEMALE = "F", _("Female 女")
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
 
 
 class DisabilityCategory(models.TextChoices):
-    VISUAL = "1", _("Visual 视力")
-    HEARING = "2", _("Hearing 听力")
-    SPEECH = "3", _("Speech 言语")
-    PHYSICAL = "4", _("Physical 肢体")
-    INTELLECTUAL = "5", _("Intellectual 智力")
-    MENTAL = "6", _("Mental 精神")
-    MULTIPLE = "7", _("Multiple 多重")
+    VISUAL = "1", _("Visual")
+    HEARING = "2", _("Hearing")
+    SPEECH = "3", _("Speech")
+    PHYSICAL = "4", _("Physical")
+    INTELLECTUAL = "5", _("Intellectual")
+    MENTAL = "6", _("Mental")
+    MULTIPLE = "7", _("Multiple")
 
 
 class DisabilityLevel(models.TextChoices):
-    ONE = "1", _("Level 1 一级")
-    TWO = "2", _("Level 2 二级")
-    THREE = "3", _("Level 3 三级")
-    FOUR = "4", _("Level 4 四级")
+    ONE = "1", _("Level 1")
+    TWO = "2", _("Level 2")
+    THREE = "3", _("Level 3")
+    FOUR = "4", _("Level 4")
 
 
 class HouseholdType(models.TextChoices):
-    AGRICULTURAL = "A", _("Agricultural 农业")
-    NON_AGRICULTURAL = "N", _("Non-agricultural 非农业")
+    AGRICULTURAL = "A", _("Agricultural")
+    NON_AGRICULTURAL = "N", _("Non-agricultural")
 
 
 class MaritalStatus(models.TextChoices):
-    UNMARRIED = "10", _("Unmarried 未婚")
-    MARRIED = "20", _("Married 已婚")
-    WIDOWED = "30", _("Widowed 丧偶")
-    DIVORCED = "40", _("Divorced 离婚")
+    UNMARRIED = "10", _("Unmarried")
+    MARRIED = "20", _("Married")
+    WIDOWED = "30", _("Widowed")
+    DIVORCED = "40", _("Divorced")
 
 
 class EducationLevel(models.TextChoices):
-    NONE = "0", _("No schooling 未上过学")
-    PRIMARY = "1", _("Primary 小学")
-    JUNIOR = "2", _("Junior secondary 初中")
-    SENIOR = "3", _("Senior secondary 高中/中专")
-    COLLEGE = "4", _("College 大专")
-    BACHELOR = "5", _("Bachelor or above 本科及以上")
+    NONE = "0", _("No schooling")
+    PRIMARY = "1", _("Primary")
+    JUNIOR = "2", _("Junior secondary")
+    SENIOR = "3", _("Senior secondary")
+    COLLEGE = "4", _("College")
+    BACHELOR = "5", _("Bachelor or above")
 
 
 class PersonStatus(models.TextChoices):
-    ACTIVE = "active", _("Active 在册")
-    DECEASED = "deceased", _("Deceased 死亡")
-    MOVED_OUT = "moved_out", _("Moved out of the province 迁出本省")
-    CERT_CANCELLED = "cert_cancelled", _("Certificate cancelled 证件注销")
-    MERGED = "merged", _("Merged into another record 已合并")
+    ACTIVE = "active", _("Active")
+    DECEASED = "deceased", _("Deceased")
+    MOVED_OUT = "moved_out", _("Moved out of the province")
+    CERT_CANCELLED = "cert_cancelled", _("Certificate cancelled")
+    MERGED = "merged", _("Merged into another record")
 
 
 class VersionSource(models.TextChoices):
-    ENTRY = "entry", _("Entry 录入")
-    IMPORT = "import", _("Import 导入")
-    REVIEW = "review", _("Review 审核")
-    FEED = "feed", _("Department feed 部门数据")
-    MERGE = "merge", _("Merge 合并")
-    SEED = "seed", _("Synthetic data 模拟数据")
-    KEYS = "keys", _("Key rotation 密钥轮换")
+    ENTRY = "entry", _("Entry")
+    IMPORT = "import", _("Import")
+    REVIEW = "review", _("Review")
+    FEED = "feed", _("Department feed")
+    MERGE = "merge", _("Merge")
+    SEED = "seed", _("Synthetic data")
+    KEYS = "keys", _("Key rotation")
 
 
 # GB/T 3304 ethnic group codes: the 56 groups, 97 other, 98 foreign origin (Chinese and romanised names).

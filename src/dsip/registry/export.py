@@ -20,7 +20,7 @@ from datetime import date
 from itertools import batched
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -66,10 +66,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def chinese_label(label: Any) -> str:
-    """The Chinese half of a bilingual choice label ("Male 男" → "男")."""
-    words = str(label).split(" ")
+    """The Chinese label whatever the active language ("Male" → "男"; "汉族 Han" → "汉族")."""
+    with translation.override("zh-hans"):
+        text = str(label)
+    words = text.split(" ")
     chinese = [w for w in words if _CJK.search(w)]
-    return " ".join(chinese) if chinese else str(label)
+    return " ".join(chinese) if chinese else text
 
 
 def _choice_map(choices: Any) -> dict[str, str]:

@@ -33,9 +33,9 @@ SORTABLE = ("name", "birth_date", "division_code", "category", "level", "id")
 
 
 HOUSEHOLD_CHOICES = [
-    ("dibao", _("Minimum living guarantee 低保")),
-    ("tekun", _("Extreme-poverty support 特困")),
-    ("low_income", _("Low-income household 低收入")),
+    ("dibao", _("Minimum living guarantee")),
+    ("tekun", _("Extreme-poverty support")),
+    ("low_income", _("Low-income household")),
 ]
 
 
@@ -156,9 +156,9 @@ class PersonForm(forms.Form):
     guardian_name = forms.CharField(label=_("Guardian name"), max_length=50, required=False)
     guardian_relation = forms.CharField(label=_("Guardian relation"), max_length=20, required=False)
     guardian_phone = forms.CharField(label=_("Guardian phone"), max_length=20, required=False)
-    dibao = forms.BooleanField(label=_("Minimum living guarantee 低保"), required=False)
-    tekun = forms.BooleanField(label=_("Extreme-poverty support 特困"), required=False)
-    low_income = forms.BooleanField(label=_("Low-income household 低收入"), required=False)
+    dibao = forms.BooleanField(label=_("Minimum living guarantee"), required=False)
+    tekun = forms.BooleanField(label=_("Extreme-poverty support"), required=False)
+    low_income = forms.BooleanField(label=_("Low-income household"), required=False)
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -33,13 +33,13 @@ class Household(models.Model):
     """A household and its social-assistance status with dates (低保, 特困, low income)."""
 
     division_code = models.CharField(_("division code"), max_length=12, db_index=True)
-    dibao = models.BooleanField(_("minimum living guarantee 低保"), default=False)
-    dibao_since = models.DateField(_("低保 since"), null=True, blank=True)
-    dibao_until = models.DateField(_("低保 until"), null=True, blank=True)
-    tekun = models.BooleanField(_("extreme-poverty support 特困"), default=False)
-    tekun_since = models.DateField(_("特困 since"), null=True, blank=True)
-    tekun_until = models.DateField(_("特困 until"), null=True, blank=True)
-    low_income = models.BooleanField(_("low-income household 低收入"), default=False)
+    dibao = models.BooleanField(_("minimum living guarantee"), default=False)
+    dibao_since = models.DateField(_("dibao since"), null=True, blank=True)
+    dibao_until = models.DateField(_("dibao until"), null=True, blank=True)
+    tekun = models.BooleanField(_("extreme-poverty support"), default=False)
+    tekun_since = models.DateField(_("tekun since"), null=True, blank=True)
+    tekun_until = models.DateField(_("tekun until"), null=True, blank=True)
+    low_income = models.BooleanField(_("low-income household"), default=False)
     low_income_since = models.DateField(_("low income since"), null=True, blank=True)
     low_income_until = models.DateField(_("low income until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -179,9 +179,9 @@ class PersonVersion(models.Model):
 
 
 class DuplicateStatus(models.TextChoices):
-    OPEN = "open", _("Open 待处理")
-    DISMISSED = "dismissed", _("Not a duplicate 非重复")
-    MERGED = "merged", _("Merged 已合并")
+    OPEN = "open", _("Open")
+    DISMISSED = "dismissed", _("Not a duplicate")
+    MERGED = "merged", _("Merged")
 
 
 class DuplicateCandidateQuerySet(ScopedQuerySet["DuplicateCandidate"]):
@@ -208,12 +208,12 @@ class DuplicateCandidate(models.Model):
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued 排队中")
-    VALIDATING = "validating", _("Validating 校验中")
-    INVALID = "invalid", _("Has errors 有错误")
-    APPLYING = "applying", _("Importing 导入中")
-    DONE = "done", _("Done 已完成")
-    FAILED = "failed", _("Failed 失败")
+    QUEUED = "queued", _("Queued")
+    VALIDATING = "validating", _("Validating")
+    INVALID = "invalid", _("Has errors")
+    APPLYING = "applying", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):

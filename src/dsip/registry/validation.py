@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -259,8 +259,13 @@ def parse_date(raw: Any, *, field: str, label: Any) -> date | None:
 
 
 def _labels(choice_cls: type[models.Choices], value: Any, label: Any) -> list[str]:
-    text = str(label)
-    parts = [text, *text.split(" ")]
+    # A file may use either language whatever the reader's language is: take the
+    # English msgid and its Chinese translation (ethnic labels carry both already).
+    parts: list[str] = []
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            text = str(label)
+        parts += [text, *text.split(" ")]
     return [p.strip().lower() for p in parts if p.strip()] + [str(value).lower()]
 
 
@@ -384,14 +389,14 @@ LABELS: dict[str, Any] = {
     "issue_date": _("Issue date"),
     "reassess_date": _("Next re-assessment date"),
     "components": _("Component disabilities"),
-    "dibao_since": _("低保 since"),
-    "dibao_until": _("低保 until"),
-    "tekun_since": _("特困 since"),
-    "tekun_until": _("特困 until"),
+    "dibao_since": _("Dibao since"),
+    "dibao_until": _("Dibao until"),
+    "tekun_since": _("Tekun since"),
+    "tekun_until": _("Tekun until"),
     "low_income_since": _("Low income since"),
     "low_income_until": _("Low income until"),
-    "dibao": _("Minimum living guarantee 低保"),
-    "tekun": _("Extreme-poverty support 特困"),
+    "dibao": _("Minimum living guarantee"),
+    "tekun": _("Extreme-poverty support"),
     "low_income": _("Low-income household"),
     "household_id": _("Household"),
     "status": _("Status"),
