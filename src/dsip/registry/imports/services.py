@@ -1,0 +1,480 @@
+"""Bulk import of person files: create a batch, validate every row, then apply in batches.
+
+How a run goes (``import_batch_run``):
+
+1. **Validate every row first.** Each row goes through ``validate_person``
+   (the same rules as the entry form and the API) with the uploader's scope;
+   ID and certificate numbers are also checked against each other within the
+   file and against the registry. Cleaned rows are spooled to a temporary
+   file, so memory stays flat for large files.
+2. **Nothing is written if any row is invalid**, unless the batch was created
+   with ``skip_invalid``. Either way the error report (XLSX) lists every bad
+   row with its line number, column and reason. A dry run stops here.
+3. **Apply in chunks of ``APPLY_CHUNK`` rows, one transaction per chunk.**
+   Each chunk writes its persons, certificates, households, version 1 of each
+   person (source ``import``), one ``person.registered`` outbox event per
+   person, an ``ImportedRow`` marker per line and **one** audit entry
+   (``person.imported``) naming the batch, the lines and the person ids. A
+   crash leaves whole chunks applied and none half-applied; running the batch
+   again skips the lines that have markers.
+
+Why not call ``person_register`` per row: it appends to the audit hash chain
+(a row lock on the chain head) and runs duplicate-candidate matching for each
+person, about fifteen queries per row; 100,000 rows would take many minutes
+instead of the one minute the import must fit in. The bulk path keeps the
+same validation, sealing (the registry's own helpers), history and outbox
+per person; the audit trail gets one entry per chunk and candidate-duplicate
+matching (near names) is not run for imported rows (exact ID duplicates are
+refused). Until the review workflow exists, valid rows become persons
+directly; then they will become new-person change requests instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle  # noqa: S403 - only our own spool file, written and read by this module in one run
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dsip.accounts.roles import Action
+from dsip.audit.services import audit_record
+from dsip.core.crypto import field_cipher
+from dsip.core.errors import DomainError, ErrorCode
+from dsip.core.masking import mask_certificate
+from dsip.core.models import Job, JobStatus, OutboxEvent
+from dsip.registry.choices import PersonStatus, VersionSource
+from dsip.registry.imports.reader import HEADER_OF, ImportFileError, read_rows
+from dsip.registry.imports.report import ReportLine, write_report
+from dsip.registry.models import (
+    Certificate,
+    CertificateComponent,
+    Household,
+    ImportBatch,
+    ImportedRow,
+    ImportStatus,
+    Person,
+    PersonVersion,
+)
+from dsip.registry.services._records import (
+    HOUSEHOLD_FIELDS,
+    actor_label,
+    actor_scope,
+    certificate_blind_index,
+    clean_plain,
+    id_blind_index,
+    masked_snapshot,
+    not_found,
+    person_fields_from_clean,
+    plain_diff,
+    require,
+    sealed_context,
+)
+from dsip.registry.validation import CleanPerson, PersonInvalid, validate_person
+
+logger = logging.getLogger(__name__)
+
+APPLY_CHUNK = 1000
+LOOKUP_CHUNK = 500
+JOB_KIND = "registry.import"
+
+
+def imports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Creating a batch
+
+
+def import_batch_create(*, actor: Any, path: str | Path, file_name: str = "", dry_run: bool = False,
+                        skip_invalid: bool = False) -> tuple[ImportBatch, bool]:
+    """Register an uploaded file as a batch; the same file in the same scope is the same batch.
+
+    Returns ``(batch, needs_run)``: ``needs_run`` is False when the batch already finished (or is
+    running), so uploading a file twice never imports it twice. A batch that was refused for
+    invalid rows runs again when asked with ``skip_invalid``; a failed one runs again as is.
+    """
+    require(actor, Action.PERSON_IMPORT)
+    scope = actor_scope(actor)
+    if scope is None:
+        raise not_found()
+    source = Path(path)
+    file_hash = file_sha256(source)
+    suffix = ".xlsx" if source.read_bytes()[:2] == b"PK" else ".csv"
+    stored = imports_dir() / f"{file_hash}{suffix}"
+    if not stored.exists():
+        shutil.copyfile(source, stored)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        batch, created = ImportBatch.objects.select_for_update().get_or_create(
+            file_hash=file_hash, division_code=scope, dry_run=dry_run,
+            defaults={"file_name": (file_name or source.name)[:255], "created_by": user, "skip_invalid": skip_invalid},
+        )
+        needs_run = created
+        if not created:
+            rerun_invalid = batch.status == ImportStatus.INVALID and skip_invalid and not batch.skip_invalid
+            if rerun_invalid or batch.status == ImportStatus.FAILED:
+                batch.skip_invalid = batch.skip_invalid or skip_invalid
+                batch.status = ImportStatus.QUEUED
+                batch.save(update_fields=["skip_invalid", "status"])
+                needs_run = True
+        if needs_run:
+            batch.job = Job.objects.create(kind=JOB_KIND, created_by=user, division_code=scope,
+                                           params={"batch_id": batch.pk})
+            batch.save(update_fields=["job"])
+            audit_record(action="person.import_queued", object_type="registry.importbatch", object_id=batch.pk,
+                         division_code=scope, actor=actor,
+                         changes={"file_name": batch.file_name, "file_hash": file_hash, "dry_run": dry_run,
+                                  "skip_invalid": batch.skip_invalid})
+    return batch, needs_run
+
+
+def stored_file(batch: ImportBatch) -> Path:
+    for suffix in (".xlsx", ".csv"):
+        candidate = imports_dir() / f"{batch.file_hash}{suffix}"
+        if candidate.exists():
+            return candidate
+    raise DomainError(code=ErrorCode.NOT_FOUND, message=_("The uploaded file of this batch is no longer stored."))
+
+
+def report_path(batch: ImportBatch) -> Path:
+    return imports_dir() / "reports" / f"batch-{batch.pk}.xlsx"
+
+
+# ---------------------------------------------------------------------------
+# Running a batch
+
+
+@dataclass
+class _Progress:
+    batch: ImportBatch
+    job: Job | None
+    callback: Callable[[int, int, str], None] | None
+    total: int
+    done: int = 0
+    _last_saved: int = -1
+
+    def step(self, n: int, phase: str, *, force: bool = False) -> None:
+        self.done += n
+        if self.callback:
+            self.callback(self.done, self.total, phase)
+        # Save progress every 1 % (and at the end) so the page can poll without slowing the import.
+        if self.job is not None and (force or self.done - self._last_saved >= max(1, self.total // 100)):
+            self._last_saved = self.done
+            Job.objects.filter(pk=self.job.pk).update(done=min(self.done, self.total), total=self.total,
+                                                      message=phase, updated_at=timezone.now())
+
+
+def _count_lines(path: Path) -> int:
+    if path.suffix == ".xlsx":
+        from python_calamine import CalamineWorkbook
+
+        try:
+            return max(0, CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height - 1)
+        except Exception:  # noqa: BLE001 - only an estimate for the progress bar; the reader reports real errors
+            return 0
+    with open(path, "rb") as fh:
+        return max(0, sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - 1)
+
+
+def import_batch_run(*, batch_id: int, progress: Callable[[int, int, str], None] | None = None) -> ImportBatch:
+    """Validate and apply one batch (idempotent: a finished batch is returned as it is)."""
+    batch = ImportBatch.objects.select_related("created_by", "job").get(pk=batch_id)
+    if batch.status == ImportStatus.DONE or (batch.status == ImportStatus.INVALID and not batch.skip_invalid):
+        return batch
+    job = batch.job
+    if job is not None:
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, updated_at=timezone.now())
+    try:
+        return _run(batch, job, progress)
+    except Exception as exc:
+        # Record the failure for the page and the CLI, then let it propagate to the task runner's log.
+        logger.exception("import batch %s failed", batch.pk)
+        message = str(getattr(exc, "message", "") or _("The import stopped on an unexpected error; it has been logged. "
+                                                      "Run it again: finished rows are not imported twice."))
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, message=message)
+        if job is not None:
+            Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message=message, updated_at=timezone.now())
+        raise
+
+
+def _set_status(batch: ImportBatch, status: str, **fields: Any) -> None:
+    batch.status = status
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=["status", *fields])
+
+
+def _run(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str], None] | None) -> ImportBatch:
+    path = stored_file(batch)
+    estimate = _count_lines(path)
+    tracker = _Progress(batch, job, progress, total=estimate * (1 if batch.dry_run else 2))
+    _set_status(batch, ImportStatus.VALIDATING, message="")
+    done_lines = set(ImportedRow.objects.filter(batch=batch).values_list("line", flat=True))
+    actor = batch.created_by
+    with tempfile.TemporaryFile(dir=imports_dir(), prefix="spool-") as spool:
+        try:
+            outcome = _validate_all(batch, path, spool, done_lines, tracker)
+        except ImportFileError as exc:
+            report = write_report(report_path(batch), batch=batch,
+                                  lines=[ReportLine(exc.line or 0, "", "", exc.code, exc.message, "")])
+            _set_status(batch, ImportStatus.INVALID, message=exc.message, report_path=str(report),
+                        total_rows=0, valid_rows=0, invalid_rows=0, processed_rows=0)
+            _finish_job(job, JobStatus.FAILED, exc.message, batch)
+            return batch
+        report = ""
+        if outcome.errors:
+            report = str(write_report(report_path(batch), batch=batch, lines=outcome.errors))
+        counts = {"total_rows": outcome.total, "valid_rows": outcome.valid, "invalid_rows": outcome.invalid_rows,
+                  "report_path": report}
+        if outcome.invalid_rows and not batch.skip_invalid:
+            message = _("%(n)s of %(total)s rows have errors; nothing was imported. Correct them (see the report) "
+                        "and upload the file again, or import only the valid rows.") % {
+                "n": outcome.invalid_rows, "total": outcome.total}
+            _set_status(batch, ImportStatus.INVALID, message=message, processed_rows=0, **counts)
+            _finish_job(job, JobStatus.DONE, message, batch)
+            return batch
+        if batch.dry_run:
+            message = _("Dry run: %(valid)s valid rows, %(invalid)s rows with errors; nothing was written.") % {
+                "valid": outcome.valid, "invalid": outcome.invalid_rows}
+            _set_status(batch, ImportStatus.DONE, message=message, processed_rows=outcome.total, **counts)
+            _finish_job(job, JobStatus.DONE, message, batch)
+            return batch
+        _set_status(batch, ImportStatus.APPLYING, **counts)
+        tracker.total = outcome.total + outcome.valid
+        tracker.done = outcome.total
+        spool.seek(0)
+        created = 0
+        for chunk in _spooled_chunks(spool, APPLY_CHUNK):
+            todo = [(line, clean) for line, clean in chunk if line not in done_lines]
+            if todo:
+                created += apply_chunk(batch=batch, actor=actor, rows=todo)
+            tracker.step(len(chunk), "applying")
+    total_created = ImportedRow.objects.filter(batch=batch).count()
+    message = _("%(created)s persons imported; %(invalid)s rows with errors were skipped.") % {
+        "created": total_created, "invalid": outcome.invalid_rows}
+    _set_status(batch, ImportStatus.DONE, message=message, processed_rows=outcome.total,
+                created_persons=total_created)
+    audit_record(action="person.import_done", object_type="registry.importbatch", object_id=batch.pk,
+                 division_code=batch.division_code, actor=actor,
+                 changes={"created": total_created, "created_this_run": created, "invalid_rows": outcome.invalid_rows,
+                          "file_hash": batch.file_hash})
+    _finish_job(job, JobStatus.DONE, message, batch)
+    return batch
+
+
+def _finish_job(job: Job | None, status: str, message: str, batch: ImportBatch) -> None:
+    if job is None:
+        return
+    Job.objects.filter(pk=job.pk).update(
+        status=status, message=message, done=F("total"), updated_at=timezone.now(),
+        result={"batch_id": batch.pk, "status": batch.status, "valid_rows": batch.valid_rows,
+                "invalid_rows": batch.invalid_rows, "created_persons": batch.created_persons},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Validation pass
+
+
+@dataclass
+class _Outcome:
+    total: int
+    valid: int
+    invalid_rows: int
+    errors: list[ReportLine]
+
+
+def _label(field: str) -> str:
+    return HEADER_OF.get(field, field)
+
+
+def _validate_all(batch: ImportBatch, path: Path, spool: Any, done_lines: set[int], tracker: _Progress) -> _Outcome:
+    errors: list[ReportLine] = []
+    invalid_lines: set[int] = set()
+    seen_ids: dict[str, int] = {}
+    seen_certs: dict[str, int] = {}
+    pending: list[tuple[int, CleanPerson, str, str, str]] = []  # line, clean, id bidx, cert bidx, name
+    total = valid = 0
+    today = timezone.localdate()
+
+    def flush() -> None:
+        nonlocal valid
+        if not pending:
+            return
+        taken_ids = set(Person.objects.filter(id_number_bidx__in=[p[2] for p in pending])
+                        .values_list("id_number_bidx", flat=True))
+        cert_keys = [p[3] for p in pending if p[3]]
+        taken_certs = set(Certificate.objects.filter(number_bidx__in=cert_keys).values_list("number_bidx", flat=True)) \
+            if cert_keys else set()
+        for line, clean, bidx, cbidx, name in pending:
+            row_errors = []
+            if line not in done_lines:  # a line this batch already imported is not a duplicate of itself
+                if bidx in taken_ids:
+                    row_errors.append(ReportLine(line, _label("id_number"), "id_number", "duplicate",
+                                                 _("A person with this ID number is already registered."), name))
+                if cbidx and cbidx in taken_certs:
+                    row_errors.append(ReportLine(line, _label("certificate_number"), "certificate_number",
+                                                 "duplicate", _("Another person already holds this certificate."), name))
+            if row_errors:
+                errors.extend(row_errors)
+                invalid_lines.add(line)
+                continue
+            clean.warnings = []  # lazy messages; the spool holds data only
+            pickle.dump((line, clean), spool, protocol=pickle.HIGHEST_PROTOCOL)
+            valid += 1
+        pending.clear()
+
+    for row in read_rows(path, file_name=batch.file_name):
+        total += 1
+        name = str(row.values.get("name", ""))[:50]
+        row_errors = [ReportLine(row.line, _label(f) if f else "", f, code, msg, name) for f, code, msg in row.problems]
+        try:
+            clean = validate_person(row.values, scope=batch.division_code, today=today)
+        except PersonInvalid as exc:
+            reading = {e.field for e in row_errors}
+            row_errors += [ReportLine(row.line, _label(e.field), e.field, str(e.code), str(e.message), name)
+                           for e in exc.errors if e.field not in reading]
+            clean = None
+        except DomainError as exc:
+            row_errors.append(ReportLine(row.line, "", "", str(exc.code), str(exc.message), name))
+            clean = None
+        if clean is not None and not row_errors:
+            bidx = id_blind_index(clean.id_number)
+            cbidx = certificate_blind_index(clean.certificate_number) if clean.certificate_number else ""
+            if bidx in seen_ids:
+                row_errors.append(ReportLine(row.line, _label("id_number"), "id_number", "duplicate_in_file",
+                                             _("The same ID number is on line %(line)s.") % {"line": seen_ids[bidx]}, name))
+            elif cbidx and cbidx in seen_certs:
+                row_errors.append(ReportLine(row.line, _label("certificate_number"), "certificate_number",
+                                             "duplicate_in_file",
+                                             _("The same certificate number is on line %(line)s.") % {"line": seen_certs[cbidx]},
+                                             name))
+            else:
+                seen_ids[bidx] = row.line
+                if cbidx:
+                    seen_certs[cbidx] = row.line
+                pending.append((row.line, clean, bidx, cbidx, name))
+                if len(pending) >= LOOKUP_CHUNK:
+                    flush()
+        if row_errors:
+            errors.extend(row_errors)
+            invalid_lines.add(row.line)
+        tracker.step(1, "validating")
+    flush()
+    if total == 0:
+        raise ImportFileError("no_rows", _("The file has headers but no data rows."))
+    return _Outcome(total=total, valid=valid, invalid_rows=len(invalid_lines), errors=errors)
+
+
+def _spooled_chunks(spool: Any, size: int) -> Iterator[list[tuple[int, CleanPerson]]]:
+    chunk: list[tuple[int, CleanPerson]] = []
+    while True:
+        try:
+            chunk.append(pickle.load(spool))  # noqa: S301 - our own spool, see the import
+        except EOFError:
+            break
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# ---------------------------------------------------------------------------
+# Applying
+
+
+def apply_chunk(*, batch: ImportBatch, actor: Any, rows: list[tuple[int, CleanPerson]]) -> int:
+    """Write one chunk of validated rows in one transaction; returns the number of persons created."""
+    cipher = field_cipher()
+    now = timezone.now()
+    actor_id, username = actor_label(actor)
+    cert_context = sealed_context("certificate_number")
+    try:
+        with transaction.atomic():
+            households: dict[int, Household] = {}
+            for line, clean in rows:
+                if clean.has_household_status:
+                    households[line] = Household(division_code=clean.division_code,
+                                                 **{name: getattr(clean, name) for name in HOUSEHOLD_FIELDS})
+            Household.objects.bulk_create(list(households.values()))
+            persons = [
+                Person(**person_fields_from_clean(clean), household=households.get(line), version=1,
+                       status=PersonStatus.ACTIVE)
+                for line, clean in rows
+            ]
+            Person.objects.bulk_create(persons)
+            certificates, components = [], []
+            for person, (_line, clean) in zip(persons, rows, strict=True):
+                if not clean.has_certificate:
+                    continue
+                number = clean.certificate_number
+                cert = Certificate(
+                    person=person, number_enc=cipher.seal(number, context=cert_context),
+                    number_bidx=certificate_blind_index(number), number_mask=mask_certificate(number),
+                    category=clean.category, level=clean.level, issue_date=clean.issue_date,
+                    reassess_date=clean.reassess_date, is_current=True,
+                )
+                certificates.append((cert, clean.components))
+            Certificate.objects.bulk_create([c for c, _comps in certificates])
+            for cert, comps in certificates:
+                components += [CertificateComponent(certificate=cert, category=c, level=lvl) for c, lvl in comps]
+            CertificateComponent.objects.bulk_create(components)
+            versions, events, markers = [], [], []
+            status = {"status": PersonStatus.ACTIVE, "status_date": None, "status_source": ""}
+            for person, (line, clean) in zip(persons, rows, strict=True):
+                plain = clean_plain(clean, status=status)
+                plain["household_id"] = person.household_id
+                changes = plain_diff({}, plain)
+                versions.append(PersonVersion(
+                    person=person, version=1, division_code=person.division_code, created_at=now, actor_id=actor_id,
+                    actor_username=username, source=VersionSource.IMPORT,
+                    reason=f"import batch {batch.pk}, line {line}", changes=changes, snapshot=masked_snapshot(plain),
+                ))
+                events.append(OutboxEvent(
+                    topic="person.registered", aggregate_type="person", aggregate_id=str(person.pk),
+                    division_code=person.division_code,
+                    payload={"person_id": person.pk, "version": 1, "fields": sorted(changes), "changes": changes,
+                             "source": "import", "batch_id": batch.pk},
+                ))
+                markers.append(ImportedRow(batch=batch, line=line, person=person))
+            PersonVersion.objects.bulk_create(versions)
+            OutboxEvent.objects.bulk_create(events)
+            ImportedRow.objects.bulk_create(markers)
+            ids = [p.pk for p in persons]
+            audit_record(
+                action="person.imported", object_type="registry.importbatch", object_id=batch.pk,
+                division_code=batch.division_code, actor=actor,
+                changes={"persons": len(persons), "lines": [rows[0][0], rows[-1][0]],
+                         "person_ids": [min(ids), max(ids)] if ids else [], "file_hash": batch.file_hash},
+            )
+            ImportBatch.objects.filter(pk=batch.pk).update(created_persons=ImportedRow.objects.filter(batch=batch).count())
+    except IntegrityError as exc:
+        raise DomainError(
+            code=ErrorCode.CONFLICT, status=409,
+            message=_("Lines %(first)s–%(last)s: a person or certificate in them was registered meanwhile. "
+                      "Run the import again; it will report that row.") % {"first": rows[0][0], "last": rows[-1][0]},
+        ) from exc
+    return len(rows)
