@@ -1,9 +1,10 @@
-"""Choices of the person record, with Chinese and English labels."""
+"""Choices of the person record; English msgids, Chinese labels come from the zh_Hans catalogue."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -50,7 +51,8 @@ class EducationLevel(models.TextChoices):
 
 
 class PersonStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # "Active" alone is also an API key state (有效); a person on the register is 在册.
+    ACTIVE = "active", pgettext_lazy("person status", "Active")
     DECEASED = "deceased", _("Deceased")
     MOVED_OUT = "moved_out", _("Moved out of the province")
     CERT_CANCELLED = "cert_cancelled", _("Certificate cancelled")
