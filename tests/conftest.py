@@ -118,3 +118,13 @@ def verified(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def english(client, settings):
+    """Run a test in English, for assertions on English message text (the platform's default is zh-hans)."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

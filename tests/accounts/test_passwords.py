@@ -27,7 +27,7 @@ def test_a_short_password_is_refused(wuchang_clerk):
     assert any("at least 10 characters" in e.message for e in exc.value.errors)
 
 
-def test_a_password_of_two_character_classes_is_refused(wuchang_clerk):
+def test_a_password_of_two_character_classes_is_refused(wuchang_clerk, english):
     with pytest.raises(DomainError) as exc:
         user_set_password(user=wuchang_clerk, raw_password="onlylowercase2026", actor=wuchang_clerk)
     assert _codes(exc) == {"password_classes"}
@@ -41,7 +41,7 @@ def test_three_classes_are_enough(wuchang_clerk):
     assert wuchang_clerk.password_changed_at is not None
 
 
-def test_none_of_the_last_five_passwords_may_be_reused(wuchang_clerk, password):
+def test_none_of_the_last_five_passwords_may_be_reused(wuchang_clerk, password, english):
     for new in NEW:
         user_set_password(user=wuchang_clerk, raw_password=new, actor=wuchang_clerk)
     assert PasswordHistory.objects.filter(user=wuchang_clerk).count() == 5
@@ -97,7 +97,7 @@ def test_the_change_page_shows_policy_errors_on_the_field(client, wuchang_clerk,
     assert wuchang_clerk.check_password(password)
 
 
-def test_the_change_page_checks_the_current_password(client, wuchang_clerk, password):
+def test_the_change_page_checks_the_current_password(client, wuchang_clerk, password, english):
     client.force_login(wuchang_clerk)
     response = client.post(
         reverse("accounts:password_change"),

@@ -68,7 +68,7 @@ def test_enrolment_confirms_with_a_correct_code(client, province_reviewer):
     assert entry.actor_id == province_reviewer.pk
 
 
-def test_enrolment_refuses_a_wrong_code(client, province_reviewer):
+def test_enrolment_refuses_a_wrong_code(client, province_reviewer, english):
     client.force_login(province_reviewer)
     client.get(reverse("accounts:two_factor_enrol"))
     device = TOTPDevice.objects.get(user=province_reviewer)

@@ -29,7 +29,7 @@ def test_csv_in_each_encoding_imports_townships_and_villages(tmp_path, encoding)
     assert (village.name, village.urban_rural, village.parent_id) == ("和平社区", "111", "420106001")
 
 
-def test_gbk_file_given_as_utf8_gets_a_clear_error(tmp_path):
+def test_gbk_file_given_as_utf8_gets_a_clear_error(tmp_path, english):
     path = write_csv(tmp_path / "gbk.csv", GOOD_ROWS, encoding="gbk")
 
     with pytest.raises(DomainError) as exc:
@@ -68,7 +68,7 @@ BAD_ROWS = GOOD_ROWS + [
 ]
 
 
-def test_every_bad_row_is_reported_with_line_field_and_reason_and_nothing_is_written(tmp_path):
+def test_every_bad_row_is_reported_with_line_field_and_reason_and_nothing_is_written(tmp_path, english):
     path = write_csv(tmp_path / "bad.csv", BAD_ROWS)
 
     report = divisions_import(path=path)

@@ -47,7 +47,7 @@ def test_field_without_user_or_scope_refuses_everything(wuchang):
     assert DivisionField(scope="").clean("420106000000") == "420106"
 
 
-def test_rendered_picker_has_labelled_selects_and_a_text_fallback(wuchang_clerk, wuchang_township):
+def test_rendered_picker_has_labelled_selects_and_a_text_fallback(wuchang_clerk, wuchang_township, english):
     html = str(DivisionPickerForm(user=wuchang_clerk)["division"])
 
     assert 'name="division"' in html and 'type="text"' in html

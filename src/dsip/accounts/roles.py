@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -104,5 +105,8 @@ def matrix_markdown() -> str:
         cells = ["✔" if action in MATRIX[r] else "" for r in roles]
         lines.append(f"| `{action.value}` {action.label} | " + " | ".join(cells) + " |")
     lines += ["", "## Roles", ""]
-    lines += [f"- `{r.value}`: {r.label}" for r in roles]
+    # The document stays bilingual: English label, then the Chinese one from the catalogue.
+    with translation.override("zh-hans"):
+        chinese = {r: str(r.label) for r in roles}
+    lines += [f"- `{r.value}`: {r.label} {chinese[r]}" for r in roles]
     return "\n".join(lines) + "\n"
