@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -25,7 +25,7 @@ class ApiKeyForm(forms.Form):
         label=_("Acts as (service account)"), queryset=User.objects.none(),
         help_text=_("The key has this account's roles and region."),
     )
-    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("Who uses the key, e.g. the civil affairs feed."))
+    name = forms.CharField(label=pgettext_lazy("API key", "Name"), max_length=80, help_text=_("Who uses the key, e.g. the civil affairs feed."))
     expires_days = forms.IntegerField(
         label=_("Expires after (days)"), required=False, min_value=1, max_value=3650,
         help_text=_("Leave empty for a key that does not expire."),
