@@ -8,8 +8,9 @@ the project, so a page added later is checked without editing this file:
   through the scope walk's ``PARAM_TARGETS``/``SEGMENT_TARGETS`` names; a route whose object this
   file does not build is skipped (it has no HTML page today: outbox events, jobs…).
 
-Visitors: an anonymous browser, a Wuchang entry clerk (session) and a Hubei province reviewer
-(session, two-factor verified). Every HTML answer that a person would see (200, 400, 403, 404) is
+Visitors: an anonymous browser, a Wuchang entry clerk (session), a Wuchang county reviewer who has
+not set up two-factor yet (sees the enrolment pages) and a Hubei province reviewer (session,
+two-factor verified). Every HTML answer that a person would see (200, 400, 403, 404) is
 parsed with the stdlib ``html.parser`` and must have:
 
 - ``<html lang>``, exactly one ``<h1>``, ``<main id="main">`` and a skip link ``<a href="#main">``;
@@ -203,10 +204,14 @@ def _home_county(wuchang: Any, wuchang_fed: Any, wuchang_clerk: Any) -> _Targets
 
 
 @pytest.fixture
-def visitors(verified, wuchang_clerk, province_reviewer) -> dict[str, Client]:
+def visitors(verified, wuchang_clerk, wuchang_reviewer, province_reviewer) -> dict[str, Client]:
     clerk = Client()
     clerk.force_login(wuchang_clerk)
-    return {"anonymous": Client(), "wuchang_clerk": clerk, "province_reviewer (2FA)": verified(province_reviewer)}
+    # Signed in with a password only and no authenticator yet: sees the two-factor pages.
+    unverified = Client()
+    unverified.force_login(wuchang_reviewer)
+    return {"anonymous": Client(), "wuchang_clerk": clerk, "wuchang_reviewer (no 2FA yet)": unverified,
+            "province_reviewer (2FA)": verified(province_reviewer)}
 
 
 def _is_html(response: Any) -> bool:
@@ -253,6 +258,7 @@ def test_every_page_passes_the_accessibility_and_csp_checks(db, wuchang, wuchang
 
     # The walk must really have looked at the main screens, or an empty walk would pass.
     for who, expected in {"anonymous": "/accounts/login/", "wuchang_clerk": "/persons/",
+                          "wuchang_reviewer (no 2FA yet)": "/accounts/two-factor/enrol/",
                           "province_reviewer (2FA)": f"/persons/{targets['person']}/"}.items():
         assert expected in checked.get(who, set()), f"{who} never got an HTML page at {expected}"
     violations += [f"{key}: {problem!r} is fixed; remove it from KNOWN_PROBLEMS"
