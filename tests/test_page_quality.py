@@ -307,3 +307,12 @@ def test_each_rule_flags_a_broken_page(change, expected):
 def test_a_fragment_is_not_asked_for_a_document_shell():
     assert page_problems('<option value="1">A</option>') == []
     assert page_problems('<input name="x">') == ['<input name="x"> has no label']
+
+
+@pytest.mark.parametrize("name", ["400.html", "500.html", "403_csrf.html"])
+def test_error_pages_rendered_without_a_request_pass_the_checks(name):
+    from django.template import loader
+
+    html = loader.get_template(name).render()  # Django renders these with no request and no user
+    assert "<h1>" in html
+    assert page_problems(html) == []
