@@ -48,11 +48,7 @@ UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json", "text/template"}
 # Problems reported to the screen's owner and not fixed yet: (route name, text of the problem) → why.
 # The test fails when one of them is gone, so the entry is removed with the fix.
-KNOWN_PROBLEMS: dict[tuple[str, str], str] = {
-    ("registry:merge", 'id "id_reason" is used 2 times'):
-        "merge and dismiss forms share the field name; registry/views/duplicates.py should build the "
-        "dismiss form with prefix='dismiss'",
-}
+KNOWN_PROBLEMS: dict[tuple[str, str], str] = {}
 
 
 # --- the checker ----------------------------------------------------------------------------

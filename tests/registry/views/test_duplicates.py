@@ -37,7 +37,7 @@ def test_province_reviewer_compares_and_merges_choosing_fields(client, verified,
 def test_reviewer_dismisses_a_pair(client, verified, wuchang_clerk, province_reviewer):
     _first, _second, candidate = _pair(wuchang_clerk)
     c = verified(province_reviewer)
-    response = c.post(reverse("registry:dismiss", args=[candidate.pk]), {"reason": "双胞胎，不是同一人"})
+    response = c.post(reverse("registry:dismiss", args=[candidate.pk]), {"dismiss-reason": "双胞胎，不是同一人"})
     assert response.status_code == 302
     candidate.refresh_from_db()
     assert candidate.status == DuplicateStatus.DISMISSED

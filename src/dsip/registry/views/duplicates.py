@@ -108,7 +108,7 @@ def merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
                 messages.success(request, _("The two records have been merged into one."))
                 return redirect("registry:person_detail", person_id=a.pk)
         status = 400
-    context = {"candidate": candidate, "a": a, "b": b, "rows": rows, "form": form, "dismiss_form": DismissForm(),
+    context = {"candidate": candidate, "a": a, "b": b, "rows": rows, "form": form, "dismiss_form": DismissForm(prefix="dismiss"),
                "names": division_names([a.division_code, b.division_code])}
     return render(request, "registry/merge.html", context, status=status)
 
@@ -117,7 +117,7 @@ def merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @require_action(Action.PERSON_MERGE)
 def dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = _candidate(request, candidate_id)
-    form = DismissForm(request.POST)
+    form = DismissForm(request.POST, prefix="dismiss")
     if form.is_valid():
         try:
             services.duplicate_dismiss(actor=request.user, candidate_id=candidate.pk, reason=form.cleaned_data["reason"])
