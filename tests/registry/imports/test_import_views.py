@@ -80,3 +80,27 @@ def test_template_downloads(client, wuchang_county, wuchang_clerk):
     response = client.get(reverse("registry:import_template"))
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_upload_page_queries_do_not_grow_with_the_number_of_batches(client, tmp_path, wuchang_county, wuchang_clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dsip.registry.imports.services import import_batch_create
+
+    def make(n):
+        for i in range(n):
+            import_batch_create(actor=wuchang_clerk, path=write_csv(tmp_path / f"f{len(str(i))}-{i}.csv",
+                                                                    [good_row(i)]))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("registry:import")).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(wuchang_clerk)
+    make(2)
+    small = count()
+    make(12)
+    assert count() == small
