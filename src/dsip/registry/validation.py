@@ -29,6 +29,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from dsip.core.errors import DomainError, ErrorCode, FieldError
+from dsip.core.scoping import code_within
 from dsip.registry.choices import (
     DisabilityCategory,
     DisabilityLevel,
@@ -426,7 +427,7 @@ def _check_division(raw: Any, scope: str | None, errors: list[FieldError], warni
         return code
     if division.abolished:
         warnings.append(_err("division_code", "abolished", _("Household registration division: this division has been abolished.")))
-    if scope is not None and not code.startswith(scope):
+    if scope is not None and not code_within(code, scope):
         errors.append(_err("division_code", ErrorCode.OUT_OF_SCOPE, _("Household registration division: outside your region.")))
     return code
 

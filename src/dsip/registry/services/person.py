@@ -18,6 +18,7 @@ from dsip.accounts.roles import Action
 from dsip.audit.services import audit_record
 from dsip.core.errors import DomainError, ErrorCode, FieldError
 from dsip.core.outbox import outbox_append
+from dsip.core.scoping import code_within
 from dsip.registry.choices import PersonStatus, VersionSource
 from dsip.registry.models import Person
 from dsip.registry.services._records import (
@@ -116,7 +117,7 @@ def _clean_for(actor: Any, data: Mapping[str, Any] | CleanPerson) -> CleanPerson
     if scope is None:
         raise not_found()
     if isinstance(data, CleanPerson):
-        if not data.division_code.startswith(scope):
+        if not code_within(data.division_code, scope):
             raise PersonInvalid([FieldError("division_code", ErrorCode.OUT_OF_SCOPE,
                                             _("Household registration division: outside your region."))])
         return data
