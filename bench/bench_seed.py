@@ -69,6 +69,8 @@ def main() -> None:
                         while block := fh.read(1 << 20):
                             copy.write(block)
         copy_s = time.perf_counter() - start
+        with transaction.atomic():  # the reference loaded explicit ids: move the sequences past them
+            seeding._fix_sequences((Household, Person, Certificate, CertificateComponent, PersonVersion))
     print(f"raw COPY of the same rows: {copy_s:.1f} s")
     print(f"ratio seed / raw COPY: {seed_s / copy_s:.2f}")
     print(f"target: 1,000,000 persons in at most 120 s -> {'met' if args.persons >= 1_000_000 and seed_s <= 120 else 'see figures'}")
