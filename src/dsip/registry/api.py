@@ -15,14 +15,18 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from dsip.accounts.roles import Action, may
 from dsip.core.errors import DomainError, ErrorCode, FieldError
 from dsip.core.pagination import PageNumber
+from dsip.core.scoping import code_within, scope_code_of
+from dsip.regions.codes import CodeError, canonical
+from dsip.regions.models import Division
 from dsip.registry import selectors, services
-from dsip.registry.choices import VersionSource
+from dsip.registry.choices import DisabilityCategory, DisabilityLevel, PersonStatus, VersionSource
 from dsip.registry.views.common import division_names
 
 router = Router(tags=["persons"])
@@ -48,11 +52,48 @@ class PersonFilters(Schema):
     household: str | None = Field(None, pattern="^(dibao|tekun|low_income)$")
     ordering: str | None = Field(None, description="name, birth_date, division_code, category, level, updated_at, id; '-' for descending.")
 
-    def as_filters(self) -> dict[str, Any]:
+    def as_filters(self, user: Any) -> dict[str, Any]:
+        """The non-empty filters for ``selectors.person_list``; a value that cannot match is a 422 naming the field.
+
+        An empty list for ``division=abc`` or ``category=9`` would read as "nobody
+        there", which is a wrong answer, not an empty one.
+        """
         filters = {k: v for k, v in self.model_dump().items() if v not in (None, "")}
+        errors: list[FieldError] = []
+        if "division" in filters:
+            filters["division"], error = _check_division_filter(str(filters["division"]), user)
+            if error is not None:
+                errors.append(error)
+        for name, allowed in _CHOICE_FILTERS.items():
+            if name in filters and str(filters[name]) not in allowed():
+                errors.append(FieldError(name, "choice", gettext("Not one of the allowed values: %(allowed)s.")
+                                         % {"allowed": ", ".join(allowed())}))
+        if errors:
+            raise DomainError(code=ErrorCode.INVALID, errors=errors, status=422)
         if "household" in filters:
             filters["household_status"] = filters.pop("household")
         return filters
+
+
+_CHOICE_FILTERS = {
+    "category": lambda: list(DisabilityCategory.values),
+    "level": lambda: list(DisabilityLevel.values),
+    "status": lambda: list(PersonStatus.values),
+    "ordering": lambda: list(selectors.ORDERING),
+}
+
+
+def _check_division_filter(raw: str, user: Any) -> tuple[str, FieldError | None]:
+    """The canonical code of a division filter, or the reason it cannot be used (bad, unknown, outside the region)."""
+    try:
+        code = canonical(raw.strip())
+    except CodeError:
+        return raw, FieldError("division", "format", gettext("Not a valid division code."))
+    if not Division.objects.filter(code=code).exists():
+        return code, FieldError("division", ErrorCode.UNKNOWN_DIVISION, str(ErrorCode.UNKNOWN_DIVISION.label))
+    if not code_within(code, scope_code_of(user)):
+        return code, FieldError("division", ErrorCode.OUT_OF_SCOPE, str(ErrorCode.OUT_OF_SCOPE.label))
+    return code, None
 
 
 class PersonListOut(Schema):
@@ -213,7 +254,7 @@ def _detail(request: HttpRequest, person: Any) -> Any:
 @paginate(PersonPage)
 def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     user = _require(request, Action.PERSON_VIEW)
-    return selectors.person_list(user=user, filters=filters.as_filters())
+    return selectors.person_list(user=user, filters=filters.as_filters(user))
 
 
 @router.get("/{person_id}", response=PersonOut, summary="One person (masked); 404 outside your region")
