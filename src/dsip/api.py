@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -82,12 +83,64 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, exc.status, error_body(exc.code, exc.message, errors))
 
 
+# pydantic speaks English only: its error ``type`` picks our translatable message
+# (placeholders filled from the error's ``ctx``); an unlisted type keeps pydantic's text.
+SCHEMA_MESSAGES: dict[str, Any] = {
+    "missing": _("This field is required."),
+    "string_type": _("Must be text."),
+    "string_too_short": _("Must be at least %(min_length)s characters."),
+    "string_too_long": _("Must be at most %(max_length)s characters."),
+    "string_pattern_mismatch": _("Not in the expected format."),
+    "int_parsing": _("Must be a whole number."),
+    "int_type": _("Must be a whole number."),
+    "int_from_float": _("Must be a whole number."),
+    "float_parsing": _("Must be a number."),
+    "float_type": _("Must be a number."),
+    "bool_parsing": _("Must be true or false."),
+    "bool_type": _("Must be true or false."),
+    "date_parsing": _("Must be a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": _("Must be a date (YYYY-MM-DD)."),
+    "date_from_datetime_inexact": _("Must be a date (YYYY-MM-DD)."),
+    "date_type": _("Must be a date (YYYY-MM-DD)."),
+    "datetime_parsing": _("Must be a date and time (ISO 8601)."),
+    "datetime_from_date_parsing": _("Must be a date and time (ISO 8601)."),
+    "datetime_type": _("Must be a date and time (ISO 8601)."),
+    "literal_error": _("Must be one of: %(expected)s."),
+    "enum": _("Must be one of: %(expected)s."),
+    "value_error": _("Not a valid value."),
+    "extra_forbidden": _("Unknown field."),
+    "greater_than": _("Must be greater than %(gt)s."),
+    "greater_than_equal": _("Must be at least %(ge)s."),
+    "less_than": _("Must be less than %(lt)s."),
+    "less_than_equal": _("Must be at most %(le)s."),
+    "list_type": _("Must be a list."),
+    "dict_type": _("Must be an object."),
+    "model_type": _("Must be an object."),
+    "model_attributes_type": _("Must be an object."),
+    "too_short": _("Too few items (at least %(min_length)s)."),
+    "too_long": _("Too many items (at most %(max_length)s)."),
+    "json_invalid": _("The request body is not valid JSON."),
+}
+
+
+def schema_message(err: dict[str, Any]) -> str:
+    """The message of one pydantic error in the active language; pydantic's own text when we have none."""
+    template = SCHEMA_MESSAGES.get(err.get("type", ""))
+    if template is None:
+        return str(err.get("msg", ""))
+    ctx = {k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in (err.get("ctx") or {}).items()}
+    try:
+        return str(template) % ctx if "%(" in str(template) else str(template)
+    except (KeyError, TypeError, ValueError):  # a ctx without the placeholder: the message without the detail
+        return str(err.get("msg", "")) or str(template)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        errors.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")})
+        errors.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": schema_message(err)})
     return error_response(request, 422, error_body(ErrorCode.INVALID, errors=errors))
 
 

@@ -46,6 +46,30 @@ def test_invalid_input_is_422_with_field_errors_in_the_active_language(language,
     fields = {e["field"] for e in body["errors"]}
     assert fields == {"name", "count"}
     assert all(e["code"] and e["message"] for e in body["errors"])
+    # Field messages are ours, translated, not pydantic's English.
+    messages = {e["field"]: e["message"] for e in body["errors"]}
+    expected = {
+        "en": {"name": "This field is required.", "count": "Must be a whole number."},
+        "zh-hans": {"name": "此项为必填项。", "count": "须为整数。"},
+    }[language]
+    assert messages == expected
+
+
+@pytest.mark.parametrize(("error", "en", "zh"), [
+    ({"type": "string_too_long", "msg": "x", "ctx": {"max_length": 200}}, "Must be at most 200 characters.", "最多 200 个字符。"),
+    ({"type": "greater_than_equal", "msg": "x", "ctx": {"ge": 1}}, "Must be at least 1.", "不能小于 1。"),
+    ({"type": "date_from_datetime_parsing", "msg": "x", "ctx": {"error": "bad"}}, "Must be a date (YYYY-MM-DD).", "须为日期（YYYY-MM-DD）。"),
+    ({"type": "some_new_pydantic_type", "msg": "Pydantic says no"}, "Pydantic says no", "Pydantic says no"),
+])
+def test_schema_messages_fill_placeholders_and_fall_back_to_pydantic(error, en, zh):
+    from django.utils import translation
+
+    from dsip.api import schema_message
+
+    with translation.override("en"):
+        assert schema_message(error) == en
+    with translation.override("zh-hans"):
+        assert schema_message(error) == zh
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
