@@ -67,3 +67,26 @@ def test_clerk_may_not_reveal(client, wuchang_clerk):
     client.force_login(wuchang_clerk)
     response = client.post(reverse("registry:person_reveal", args=[person.pk]), {"field": "id_number", "reason": "想看看"})
     assert response.status_code == 403
+
+
+def test_history_names_fields_and_choices_in_the_readers_words(client, wuchang_clerk):
+    person = register(wuchang_clerk, 3)
+    services.person_update(actor=wuchang_clerk, person_id=person.pk, expected_version=1,
+                           data={"phone": "13900003333", "household_type": "A"}, source="entry")
+    client.force_login(wuchang_clerk)
+    body = client.get(reverse("registry:person_history", args=[person.pk])).content.decode()
+    assert '<th scope="row">联系电话</th>' in body
+    assert '<th scope="row">phone</th>' not in body
+    # household_type N → A shows as 非农业 → 农业, not the codes.
+    assert "<td>非农业</td><td>农业</td>" in body
+    assert "<td>N</td>" not in body
+    english = client.get(reverse("registry:person_history", args=[person.pk]), headers={"Accept-Language": "en"})
+    assert '<th scope="row">Phone</th>' in english.content.decode()
+
+
+def test_as_of_shows_choice_labels(client, wuchang_clerk):
+    person = register(wuchang_clerk, 4)
+    client.force_login(wuchang_clerk)
+    url = reverse("registry:person_detail", args=[person.pk])
+    today = client.get(url, {"when": timezone.localdate().isoformat()}, headers={"HX-Request": "true"}).content.decode()
+    assert "<td>肢体</td>" in today and "<td>二级</td>" in today

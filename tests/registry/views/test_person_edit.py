@@ -69,7 +69,7 @@ def test_second_clerk_gets_the_conflict_and_keeps_her_typed_values(client, wucha
     assert response.status_code == 409
     assert 'value="李新名"' in body  # what she typed is still there
     assert 'name="version" value="2"' in body  # re-submitting is now a deliberate overwrite
-    assert "phone" in body and "139****1111" in body  # what the other clerk changed, masked
+    assert "联系电话" in body and "139****1111" in body  # what the other clerk changed (labelled), masked
     assert "13900001111" not in body
     assert Person.objects.get(pk=person.pk).name == person.name
 

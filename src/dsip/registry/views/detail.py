@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dsip.accounts.roles import Action
 from dsip.registry import selectors
 from dsip.registry.forms import AsOfForm, RevealForm
+from dsip.registry.templatetags.registry_tags import display_value
 from dsip.registry.views.common import division_names, person_permissions, require_action
 
 # Fields of a masked snapshot shown by the 'as of' view, in display order.
@@ -38,7 +39,7 @@ def snapshot_rows(snapshot: dict[str, Any]) -> list[tuple[Any, Any]]:
     for key, label in SNAPSHOT_LABELS:
         for candidate in (key, f"{key}_mask"):
             if candidate in snapshot:
-                rows.append((label, snapshot[candidate]))
+                rows.append((label, display_value(key, snapshot[candidate])))
                 break
     return rows
 
