@@ -43,6 +43,9 @@ DSIP_INDEX_KEY = env_str("DSIP_INDEX_KEY", _DEMO_INDEX_KEY if _RELAXED else None
 DSIP_AUDIT_RETENTION_DAYS = env_int("DSIP_AUDIT_RETENTION_DAYS", 400, minimum=180)
 
 INSTALLED_APPS = [
+    # First, so that its changepassword/createsuperuser (refusals that point to
+    # `dsip users`) win over django.contrib.auth's: the first app with a command name wins.
+    "dsip.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,7 +61,6 @@ INSTALLED_APPS = [
     "ninja",  # serves the bundled Swagger UI files for /api/v1/docs (no CDN)
     "dsip.core",
     "dsip.regions",
-    "dsip.accounts",
     "dsip.audit",
     "dsip.registry",
 ]

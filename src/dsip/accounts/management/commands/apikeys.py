@@ -7,9 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dsip.accounts.apikeys import apikey_issue, apikey_revoke, expiry_in_days
-from dsip.accounts.models import ApiKey, User
+from dsip.accounts.models import ApiKey
 from dsip.core.context import actor_context
 from dsip.core.errors import DomainError
+from dsip.core.users import user_by_username_or_error
 
 
 class Command(BaseCommand):
@@ -32,9 +33,7 @@ class Command(BaseCommand):
     def _create(self, *, user: str, name: str, expires_days: int | None, **_: Any) -> None:
         if expires_days is not None and expires_days < 1:
             raise CommandError("--expires-days must be at least 1.")
-        account = User.objects.filter(username=user).first()
-        if account is None:
-            raise CommandError(f"No user named {user!r}.")
+        account = user_by_username_or_error(user)
         try:
             key, full_key = apikey_issue(actor=None, user=account, name=name, expires_at=expiry_in_days(expires_days))
         except DomainError as exc:

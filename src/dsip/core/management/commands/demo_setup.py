@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dsip.accounts.models import OrgKind, OrgLevel, OrgUnit, User
+from dsip.accounts.models import OrgKind, OrgUnit, User
 from dsip.accounts.roles import Role, needs_two_factor
-from dsip.accounts.services import user_create
+from dsip.accounts.services import org_unit_create, user_create
 from dsip.accounts.two_factor import DEVICE_NAME, confirmed_device, secret_base32
 from dsip.audit.services import audit_record
 from dsip.core.context import actor_context
@@ -75,10 +75,6 @@ LOGINS = [
     LoginSpec("hongshan_clerk", "洪山区录入员（演示）", Role.ENTRY_CLERK, "other_county"),
 ]
 
-_LEVELS = {0: OrgLevel.NATIONAL, 2: OrgLevel.PROVINCE, 4: OrgLevel.CITY, 6: OrgLevel.COUNTY,
-           9: OrgLevel.TOWNSHIP, 12: OrgLevel.VILLAGE}
-
-
 def _division(code: str) -> Division:
     try:
         return Division.objects.get(code=code)
@@ -93,23 +89,13 @@ def _demo_township() -> Division:
     return township
 
 
-@transaction.atomic
 def _org_unit_ensure(spec: UnitSpec, division: Division | None, name: str) -> OrgUnit:
-    # TODO: call an accounts `org_unit_create` service once one exists; until
-    # then this is the one place the demo writes org units, with its audit entry.
     code = division.code if division is not None else ""
     unit = OrgUnit.objects.filter(name=name, division_code=code).first()
     if unit is not None:
         return unit
-    unit = OrgUnit(
-        name=name, kind=spec.kind, level=_LEVELS[len(code)], division=division,
-        division_code=code, department=spec.department, is_demo=True,
-    )
-    unit.full_clean()
-    unit.save()
-    audit_record(action="org_unit.created", object_type="org_unit", object_id=unit.pk,
-                 division_code=code, changes={"name": name, "kind": spec.kind, "demo": True})
-    return unit
+    return org_unit_create(name=name, kind=spec.kind, division_code=code, department=spec.department,
+                           is_demo=True, actor=None)
 
 
 @transaction.atomic

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 
-from dsip.accounts.models import User
 from dsip.accounts.two_factor import confirmed_device
+from dsip.core.users import user_by_username_or_error
 
 
 def current_code(device) -> tuple[str, int]:
@@ -34,9 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options):
         if not getattr(settings, "DEMO", False):
             raise CommandError("demo_totp prints second-factor codes and runs only with DSIP_DEMO=1.")
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user {username!r}. Run `dsip demo_setup` first.")
+        user = user_by_username_or_error(username)  # a demo login missing: `dsip demo_setup` makes them
         device = confirmed_device(user)
         if device is None:
             raise CommandError(f"{username} has no confirmed authenticator (the role may not need two-factor).")
