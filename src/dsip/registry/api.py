@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import create_model
 
 from dsip.accounts.roles import Action, may
 from dsip.core.errors import DomainError, ErrorCode, FieldError
@@ -27,6 +28,8 @@ from dsip.regions.codes import CodeError, canonical
 from dsip.regions.models import Division
 from dsip.registry import selectors, services
 from dsip.registry.choices import DisabilityCategory, DisabilityLevel, PersonStatus, VersionSource
+from dsip.registry.services._records import EDITABLE_FIELDS
+from dsip.registry.validation import HOUSEHOLD_STATUSES
 from dsip.registry.views.common import division_names
 
 router = Router(tags=["persons"])
@@ -155,70 +158,30 @@ class PersonOut(PersonListOut):
     household: HouseholdOut | None = None
 
 
-class PersonIn(Schema):
-    """A person as a client sends it; ``validate_person`` decides what is valid (errors name these fields)."""
+# The fields a client sends for a person, with their wire types: one list for
+# create and patch, so the two cannot drift. It is the services' EDITABLE_FIELDS
+# (less household_id, which is set by the household screens) plus sex and birth
+# date, which may be given to be checked against the ID number.
+# ``validate_person`` decides what is valid (errors name these fields).
+PERSON_FIELD_TYPES: dict[str, Any] = {
+    name: (list[ComponentOut] if name == "components"
+           else bool if name in HOUSEHOLD_STATUSES
+           else str)
+    for name in ("sex", "birth_date", *EDITABLE_FIELDS) if name != "household_id"
+}
+PERSON_REQUIRED = ("name", "id_number", "division_code", "household_type")
 
-    name: str
-    id_number: str
-    sex: str | None = None
-    birth_date: str | None = None
-    ethnicity: str | None = None
-    division_code: str
-    household_type: str
-    relation_to_head: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    marital_status: str | None = None
-    education_level: str | None = None
-    guardian_name: str | None = None
-    guardian_relation: str | None = None
-    guardian_phone: str | None = None
-    certificate_number: str | None = None
-    category: str | None = None
-    level: str | None = None
-    issue_date: str | None = None
-    reassess_date: str | None = None
-    components: list[ComponentOut] | None = None
-    dibao: bool | None = None
-    dibao_since: str | None = None
-    dibao_until: str | None = None
-    tekun: bool | None = None
-    tekun_since: str | None = None
-    tekun_until: str | None = None
-    low_income: bool | None = None
-    low_income_since: str | None = None
-    low_income_until: str | None = None
-
-
-class PersonPatch(Schema):
-    """Only the fields to change, plus the ``version`` the client last read (optimistic locking)."""
-
-    version: int = Field(..., ge=1)
-    reason: str = ""
-    name: str | None = None
-    id_number: str | None = None
-    sex: str | None = None
-    birth_date: str | None = None
-    ethnicity: str | None = None
-    division_code: str | None = None
-    household_type: str | None = None
-    relation_to_head: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    marital_status: str | None = None
-    education_level: str | None = None
-    guardian_name: str | None = None
-    guardian_relation: str | None = None
-    guardian_phone: str | None = None
-    certificate_number: str | None = None
-    category: str | None = None
-    level: str | None = None
-    issue_date: str | None = None
-    reassess_date: str | None = None
-    components: list[ComponentOut] | None = None
-    dibao: bool | None = None
-    tekun: bool | None = None
-    low_income: bool | None = None
+PersonIn = create_model(
+    "PersonIn", __base__=Schema, __doc__="A person as a client sends it to register them.",
+    **{name: (kind, ...) if name in PERSON_REQUIRED else (kind | None, None)
+       for name, kind in PERSON_FIELD_TYPES.items()},
+)
+PersonPatch = create_model(
+    "PersonPatch", __base__=Schema,
+    __doc__="Only the fields to change, plus the ``version`` the client last read (optimistic locking).",
+    version=(int, Field(..., ge=1)), reason=(str, ""),
+    **{name: (kind | None, None) for name, kind in PERSON_FIELD_TYPES.items()},
+)
 
 
 class RevealIn(Schema):

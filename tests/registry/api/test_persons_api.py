@@ -127,3 +127,25 @@ def test_service_update_seen_through_api(client, wuchang_clerk):
                            data={"marital_status": "20"}, source="entry")
     client.force_login(wuchang_clerk)
     assert client.get(f"{BASE}/{person.pk}").json()["marital_status"] == "20"
+
+
+def test_patch_sets_household_dates(client, wuchang_clerk):
+    person = register(wuchang_clerk, 1)
+    client.force_login(wuchang_clerk)
+    answer = _patch(client, f"{BASE}/{person.pk}", {"version": 1, "dibao": True, "dibao_since": "2023-05-01"})
+    assert answer.status_code == 200, answer.json()
+    household = answer.json()["household"]
+    assert household["dibao"] is True
+    assert household["dibao_since"] == "2023-05-01"
+    later = _patch(client, f"{BASE}/{person.pk}", {"version": 2, "dibao_until": "2024-12-31"})
+    assert later.json()["household"]["dibao_until"] == "2024-12-31"
+
+
+def test_create_and_patch_schemas_share_one_field_list():
+    from dsip.registry.api import PersonIn, PersonPatch
+    from dsip.registry.services._records import EDITABLE_FIELDS
+
+    editable = set(EDITABLE_FIELDS) - {"household_id"}
+    assert set(PersonIn.model_fields) == editable | {"sex", "birth_date"}
+    assert set(PersonPatch.model_fields) == set(PersonIn.model_fields) | {"version", "reason"}
+    assert all(not f.is_required() for name, f in PersonPatch.model_fields.items() if name != "version")
