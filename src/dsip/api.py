@@ -80,7 +80,10 @@ def _audit_denial(request: HttpRequest, status: int) -> None:
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": e.field, "code": e.code, "message": str(e.message)} for e in exc.errors]
-    return error_response(request, exc.status, error_body(exc.code, exc.message, errors))
+    # Invalid data is a 422 whether the schema or a service found it, so a client
+    # handles "fix your data" in one place; services keep their generic 400 default.
+    status = 422 if exc.code == ErrorCode.INVALID and exc.status == 400 else exc.status
+    return error_response(request, status, error_body(exc.code, exc.message, errors))
 
 
 # pydantic speaks English only: its error ``type`` picks our translatable message

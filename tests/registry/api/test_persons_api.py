@@ -60,8 +60,9 @@ def test_create_and_field_errors(client, wuchang_clerk):
     assert created.json()["name"] == person_data(1)["name"]
     assert Person.objects.count() == 1
 
+    # A service refusing the data answers 422 like the schema does.
     bad = _post(client, BASE, person_data(2, id_number="420106198001010000"))
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     body = bad.json()
     assert body["code"] == "invalid"
     assert any(e["field"] == "id_number" for e in body["errors"])
@@ -76,7 +77,7 @@ def test_create_and_field_errors(client, wuchang_clerk):
 def test_create_outside_the_region_is_refused(client, hongshan_clerk, wuchang):
     client.force_login(hongshan_clerk)
     response = _post(client, BASE, person_data(1))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"] == [
         {"field": "division_code", "code": "out_of_scope", "message": response.json()["errors"][0]["message"]}
     ]
@@ -149,3 +150,12 @@ def test_create_and_patch_schemas_share_one_field_list():
     assert set(PersonIn.model_fields) == editable | {"sex", "birth_date"}
     assert set(PersonPatch.model_fields) == set(PersonIn.model_fields) | {"version", "reason"}
     assert all(not f.is_required() for name, f in PersonPatch.model_fields.items() if name != "version")
+
+
+def test_service_and_schema_invalid_data_share_status_and_code(client, wuchang_clerk):
+    client.force_login(wuchang_clerk)
+    schema = _post(client, BASE, {"name": "张三"})  # required fields missing: the schema refuses
+    service = _post(client, BASE, person_data(3, phone="12345"))  # a bad phone: the service refuses
+    assert schema.status_code == service.status_code == 422
+    assert schema.json()["code"] == service.json()["code"] == "invalid"
+    assert [e["field"] for e in service.json()["errors"]] == ["phone"]
