@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dsip.accounts.models import OrgLevel, OrgUnit, User
 from dsip.accounts.roles import Role, needs_two_factor
+from dsip.audit.models import AuditEntry
 from dsip.accounts.two_factor import secret_base32
 from dsip.core.management.commands import demo_setup
 from dsip.core.management.commands.demo_setup import DEMO_PASSWORD
@@ -100,3 +101,12 @@ def test_demo_totp_refuses_outside_demo_mode(demo):
 def test_demo_totp_explains_a_login_without_two_factor(demo):
     with pytest.raises(CommandError, match="no confirmed authenticator"):
         call_command("demo_totp", "wuchang_clerk")
+
+
+def test_demo_org_units_are_created_through_the_audited_service(demo):
+    units = OrgUnit.objects.all()
+    assert units.count() == len(demo_setup.UNITS)
+    assert all(unit.is_demo for unit in units)
+    entries = AuditEntry.objects.filter(action="orgunit.created")
+    assert sorted(int(e.object_id) for e in entries) == sorted(u.pk for u in units)
+    assert all(e.channel == "cli" and e.changes["demo"] is True for e in entries)
