@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dsip.accounts.models import OrgLevel, OrgUnit, User
 from dsip.accounts.roles import Role, needs_two_factor
-from dsip.audit.models import AuditEntry
 from dsip.accounts.two_factor import secret_base32
+from dsip.audit.models import AuditEntry
 from dsip.core.management.commands import demo_setup
 from dsip.core.management.commands.demo_setup import DEMO_PASSWORD
 
