@@ -43,9 +43,8 @@ def _require(request: HttpRequest, action: Action) -> Any:
 
 
 class PersonFilters(Schema):
+    # No ID or certificate number: query strings end up in access logs. Use POST /lookup.
     q: str | None = Field(None, description="Name or pinyin, prefix match.")
-    id_number: str | None = Field(None, description="Exact ID number (normalised before lookup).")
-    certificate_number: str | None = None
     division: str | None = Field(None, description="Division code prefix inside your region.")
     category: str | None = Field(None, description="Disability category 1–7.")
     level: str | None = Field(None, description="Disability level 1–4.")
@@ -184,6 +183,11 @@ PersonPatch = create_model(
 )
 
 
+class LookupIn(Schema):
+    id_number: str | None = Field(None, max_length=30, description="Exact ID number (normalised before lookup).")
+    certificate_number: str | None = Field(None, max_length=30, description="Exact certificate number.")
+
+
 class RevealIn(Schema):
     field: str = Field(..., pattern="^(id_number|certificate_number|phone|address|guardian_phone)$")
     reason: str = Field(..., min_length=4, max_length=200)
@@ -218,6 +222,22 @@ def _detail(request: HttpRequest, person: Any) -> Any:
 def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     user = _require(request, Action.PERSON_VIEW)
     return selectors.person_list(user=user, filters=filters.as_filters(user))
+
+
+@router.post("/lookup", response=PersonOut, summary="Find one person by exact ID or certificate number (masked); 404 if none in your region")
+def person_lookup(request: HttpRequest, payload: LookupIn) -> Any:
+    """A POST so the number travels in the body, not in a URL that access logs and proxies keep."""
+    user = _require(request, Action.PERSON_VIEW)
+    filters = {k: v.strip() for k, v in payload.model_dump().items() if v and v.strip()}
+    if not filters:
+        raise DomainError(code=ErrorCode.INVALID, status=422, errors=[
+            FieldError(name, "required", gettext("Give an ID number or a certificate number."))
+            for name in ("id_number", "certificate_number")
+        ])
+    person = selectors.person_list(user=user, filters=filters).first()
+    if person is None:
+        raise DomainError(code=ErrorCode.NOT_FOUND, status=404)
+    return _detail(request, selectors.person_get(user=user, person_id=person.pk))
 
 
 @router.get("/{person_id}", response=PersonOut, summary="One person (masked); 404 outside your region")

@@ -51,9 +51,9 @@ def _division_field(**kwargs: Any) -> forms.Field:
 class PersonSearchForm(forms.Form):
     """Filters of the person list, the export and (by the same names) the API list."""
 
+    # No ID or certificate number here: GET parameters end up in access logs and browser
+    # history. Those searches go through ``PersonLookupForm`` (POST).
     q = forms.CharField(label=_("Name or pinyin"), required=False, max_length=50)
-    id_number = forms.CharField(label=_("ID number (exact)"), required=False, max_length=30)
-    certificate_number = forms.CharField(label=_("Certificate number"), required=False, max_length=30)
     division = _division_field(label=_("Division code"), required=False,
                                help_text=_("A province, city, county, township or village code."))
     category = forms.ChoiceField(label=_("Disability category"), required=False,
@@ -96,6 +96,27 @@ class PersonSearchForm(forms.Form):
         if "household" in filters:
             filters["household_status"] = filters.pop("household")
         return filters
+
+
+class PersonLookupForm(forms.Form):
+    """Find one person by exact ID or certificate number, sent by POST so the number stays out of URLs."""
+
+    prefix = "lookup"
+
+    # autocomplete off: a shared office browser should not offer yesterday's ID numbers.
+    id_number = forms.CharField(label=_("ID number"), required=False, max_length=30,
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    certificate_number = forms.CharField(label=_("Certificate number"), required=False, max_length=30,
+                                         widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("id_number") or "").strip() and not (data.get("certificate_number") or "").strip():
+            raise forms.ValidationError(_("Give an ID number or a certificate number."), code="required")
+        return data
+
+    def filters(self) -> dict[str, str]:
+        return {k: v.strip() for k, v in self.cleaned_data.items() if k in self.fields and (v or "").strip()}
 
 
 def apply_field_errors(form: forms.Form, errors: list[FieldError], *, fallback: Any = None) -> None:

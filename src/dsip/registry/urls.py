@@ -9,6 +9,7 @@ app_name = "registry"
 urlpatterns = [
     path("", listing.person_list, name="person_list"),
     path("new/", edit.person_create, name="person_create"),
+    path("find/", listing.person_lookup, name="person_lookup"),
     path("export/", export.person_export, name="export"),
     path("duplicates/", duplicates.duplicate_list, name="duplicates"),
     path("duplicates/<int:candidate_id>/", duplicates.merge, name="merge"),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.registry.views.people import person_data, register
 
 LIST = reverse("registry:person_list")
+FIND = reverse("registry:person_lookup")
 
 
 def test_clerk_sees_her_county_masked_and_not_the_other_county(client, wuchang_clerk, hongshan_clerk, hongshan):
@@ -22,16 +23,46 @@ def test_clerk_sees_her_county_masked_and_not_the_other_county(client, wuchang_c
     assert person_data(1)["id_number"][:4] + "**********" in body
 
 
-def test_exact_id_search_finds_one_person(client, wuchang_clerk):
+def test_find_by_id_number_is_a_post_that_redirects_to_the_person(client, wuchang_clerk):
+    register(wuchang_clerk, 1)
+    wanted = register(wuchang_clerk, 2)
+    client.force_login(wuchang_clerk)
+    number = person_data(2)["id_number"]
+    # Spaces and a lowercase x must not matter.
+    response = client.post(FIND, {"lookup-id_number": f" {number.lower()} "})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registry:person_detail", args=[wanted.pk])
+    assert number not in response["Location"]
+
+
+def test_find_by_certificate_number(client, wuchang_clerk):
+    wanted = register(wuchang_clerk, 3)
+    client.force_login(wuchang_clerk)
+    response = client.post(FIND, {"lookup-certificate_number": person_data(3)["certificate_number"]})
+    assert response["Location"] == reverse("registry:person_detail", args=[wanted.pk])
+
+
+def test_find_outside_the_region_says_not_found_in_your_region(client, wuchang_clerk, hongshan_clerk, hongshan):
+    register(hongshan_clerk, 4, county="420111")
+    client.force_login(wuchang_clerk)
+    number = person_data(4, county="420111")["id_number"]
+    response = client.post(FIND, {"lookup-id_number": number}, headers={"Accept-Language": "en"})
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "No person with this number in your region." in body
+    assert person_data(4, county="420111")["name"] not in body
+    assert client.post(FIND, {}).status_code == 400  # neither number given
+
+
+def test_id_numbers_are_not_a_get_filter_any_more(client, wuchang_clerk):
     register(wuchang_clerk, 1)
     register(wuchang_clerk, 2)
     client.force_login(wuchang_clerk)
-    wanted = person_data(2)
-    # A lowercase x or spaces must not matter; here the plain number with spaces around it.
-    response = client.get(LIST, {"id_number": f" {wanted['id_number']} "})
-    body = response.content.decode()
-    assert wanted["name"] in body
-    assert person_data(1)["name"] not in body
+    body = client.get(LIST, {"id_number": person_data(2)["id_number"]}).content.decode()
+    assert person_data(1)["name"] in body  # ignored: no filtering by a number in the URL
+    assert 'name="id_number"' not in body and 'name="certificate_number"' not in body
+    assert 'method="post" action="' + FIND + '"' in body
+    assert client.get(FIND).status_code == 405
 
 
 def test_htmx_search_returns_only_the_results_region(client, wuchang_clerk):

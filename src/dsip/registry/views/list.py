@@ -6,13 +6,14 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from dsip.accounts.roles import Action
 from dsip.registry import selectors
-from dsip.registry.forms import PersonSearchForm
+from dsip.registry.forms import PersonLookupForm, PersonSearchForm
 from dsip.registry.views.common import division_names, person_permissions, require_action
 
 PAGE_SIZE = 50
@@ -52,7 +53,8 @@ def sort_headers(query: QueryDict, current: str) -> list[dict[str, Any]]:
     return headers
 
 
-def results_context(request: HttpRequest, form: PersonSearchForm) -> dict[str, Any]:
+def results_context(request: HttpRequest, form: PersonSearchForm,
+                    lookup_form: PersonLookupForm | None = None) -> dict[str, Any]:
     if form.is_bound and not form.is_valid():
         queryset = selectors.person_list(user=request.user, filters={}).none()
     else:
@@ -65,6 +67,7 @@ def results_context(request: HttpRequest, form: PersonSearchForm) -> dict[str, A
     ordering = form.cleaned_data.get("ordering", "") if form.is_bound and form.is_valid() else ""
     return {
         "form": form,
+        "lookup_form": lookup_form or PersonLookupForm(),
         "page": page,
         "persons": persons,
         "names": division_names(p.division_code for p in persons),
@@ -83,3 +86,24 @@ def person_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_action(Action.PERSON_VIEW)
+@require_POST
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    """Exact ID or certificate number → the person's page, or the list with "not found in your region".
+
+    A lookup shows only the masked record (it is not a reveal), so it is not audited;
+    the number is never put in a URL, a message or a log line.
+    """
+    lookup_form = PersonLookupForm(request.POST)
+    if lookup_form.is_valid():
+        person = selectors.person_list(user=request.user, filters=lookup_form.filters()).first()
+        if person is not None:
+            return redirect("registry:person_detail", person_id=person.pk)
+        lookup_form.add_error(None, _("No person with this number in your region."))
+        status = 404
+    else:
+        status = 400
+    form = PersonSearchForm(None, user=request.user)
+    return render(request, "registry/person_list.html", results_context(request, form, lookup_form), status=status)
