@@ -147,6 +147,25 @@ class FieldCipher:
         except (InvalidTag, ValueError) as exc:
             raise DecryptionError("value failed authentication") from exc
 
+    def seal_bytes(self, data: bytes, *, context: str) -> bytes:
+        """Binary ``seal`` for file contents: ``kid$alg$`` + nonce + ciphertext + tag (no base64)."""
+        nonce = os.urandom(NONCE_BYTES)
+        body = self._encrypt(self.current.key_id, self.algorithm, nonce, data, context.encode())
+        return f"{self.current.key_id}${self.algorithm}$".encode() + nonce + body
+
+    def open_bytes(self, blob: bytes, *, context: str) -> bytes:
+        try:
+            kid_raw, alg_raw, raw = blob.split(b"$", 2)
+            kid, alg = kid_raw.decode("ascii"), alg_raw.decode("ascii")
+            if kid not in self.keys:
+                raise KeyError(kid)
+        except (ValueError, KeyError) as exc:
+            raise DecryptionError("unknown key id or malformed sealed bytes") from exc
+        try:
+            return self._decrypt(kid, alg, raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
+        except (InvalidTag, ValueError) as exc:
+            raise DecryptionError("value failed authentication") from exc
+
     def key_id_of(self, sealed: str) -> str:
         return sealed.split("$", 1)[0] if sealed else ""
 

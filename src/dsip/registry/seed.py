@@ -55,6 +55,7 @@ from dsip.core.crypto import field_cipher
 from dsip.core.errors import DomainError, ErrorCode
 from dsip.core.masking import mask_address, mask_certificate, mask_id_number, mask_phone
 from dsip.core.outbox import outbox_append
+from dsip.registry.bulk import Table, bulk_insert
 from dsip.registry.choices import VersionSource
 from dsip.registry.models import Certificate, CertificateComponent, Household, Person, PersonVersion
 from dsip.registry.services._records import HOUSEHOLD_FIELDS, SNAPSHOT_FIELDS, sealed_context
@@ -161,49 +162,16 @@ class Chunk:
 
 
 class Columns:
-    """Column order of each table, read from the models so new fields with defaults just work."""
+    """The ``bulk.Table`` of each table a seed writes, by key."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, tuple[str, list[str], list[Any]]] = {}
-        for key, model, skip_id in (
-            ("households", Household, False), ("persons", Person, False), ("certificates", Certificate, False),
-            ("components", CertificateComponent, True), ("versions", PersonVersion, True),
-        ):
-            names, defaults = [], []
-            for f in model._meta.concrete_fields:
-                if skip_id and f.primary_key:
-                    continue
-                names.append(f.attname)
-                defaults.append(_db_default(f))
-            self.tables[key] = (model._meta.db_table, names, defaults)
-        self._fast = {
-            key: (dict(zip(names, defaults, strict=True)), operator.itemgetter(*names))
-            for key, (_table, names, defaults) in self.tables.items()
+        self.tables: dict[str, Table] = {
+            "households": Table(Household), "persons": Table(Person), "certificates": Table(Certificate),
+            "components": Table(CertificateComponent, with_id=False), "versions": Table(PersonVersion, with_id=False),
         }
 
     def row(self, key: str, values: dict[str, Any]) -> tuple:
-        # Defaults first, then the values; itemgetter builds the tuple in C (this runs millions of times).
-        base, getter = self._fast[key]
-        merged = base.copy()
-        merged.update(values)
-        return getter(merged)
-
-    def columns(self, key: str) -> list[str]:
-        table, names, _defaults = self.tables[key]
-        model = {"households": Household, "persons": Person, "certificates": Certificate,
-                 "components": CertificateComponent, "versions": PersonVersion}[key]
-        return [model._meta.get_field(n).column for n in names]
-
-
-def _db_default(f: models.Field) -> Any:
-    if f.has_default():
-        value = f.get_default()
-        return json.dumps(value) if isinstance(f, models.JSONField) else value
-    if f.null:
-        return None
-    if isinstance(f, (models.CharField, models.TextField)):
-        return ""
-    return None
+        return self.tables[key].row(values)
 
 
 def _counties(province: str, county: str | None) -> list[tuple[str, str, tuple[Place, ...]]]:
@@ -401,43 +369,9 @@ _DATE_FIELDS = tuple(n for n in SNAPSHOT_FIELDS if n.endswith(("_date", "_since"
 # Writing
 
 
-class _Writer:
-    """One bulk path per backend: COPY on PostgreSQL, executemany batches on SQLite."""
-
-    def __init__(self, cols: Columns):
-        self.cols = cols
-        self.pg = connection.vendor == "postgresql"
-
-    def write(self, chunk: Chunk) -> None:
-        for key in ("households", "persons", "certificates", "components", "versions"):
-            rows = getattr(chunk, key)
-            if rows:
-                (self._copy if self.pg else self._insert)(key, rows)
-
-    def _copy(self, key: str, rows: list[tuple]) -> None:
-        table = self.cols.tables[key][0]
-        cols = ", ".join(f'"{c}"' for c in self.cols.columns(key))
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:  # noqa: S608 - names come from model meta
-                for row in rows:
-                    copy.write_row(row)
-
-    def _insert(self, key: str, rows: list[tuple]) -> None:
-        table = self.cols.tables[key][0]
-        columns = self.cols.columns(key)
-        sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'  # noqa: S608
-        converted = [tuple(_sqlite_value(v) for v in row) for row in rows]
-        with connection.cursor() as cursor:
-            cursor.cursor.executemany(sql, converted) if hasattr(cursor, "cursor") else cursor.executemany(sql, converted)
-
-
-def _sqlite_value(v: Any) -> Any:
-    if isinstance(v, datetime):
-        return v.astimezone(timezone.UTC).replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    return v
+def _write(cols: Columns, chunk: Chunk) -> None:
+    for key in ("households", "persons", "certificates", "components", "versions"):
+        bulk_insert(cols.tables[key], getattr(chunk, key))
 
 
 def _reserve_ids(models_: Iterable[type[models.Model]], n: int) -> dict[type[models.Model], int]:
@@ -585,7 +519,6 @@ def seed_persons(*, persons: int, province: str, county: str | None = None, seed
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     actor_key = (actor.pk if authenticated else None, actor.get_username() if authenticated else "seed")
     cols = Columns()
-    writer = _Writer(cols)
     written = skipped = 0
     tables = (Household, Person, Certificate)
     with transaction.atomic():
@@ -600,7 +533,7 @@ def seed_persons(*, persons: int, province: str, county: str | None = None, seed
             for chunk in _generate(plans, workers, now, today, actor_key):
                 if existing:
                     skipped += _drop_existing(chunk, existing)
-                writer.write(chunk)
+                _write(cols, chunk)
                 written += len(chunk.persons)
                 if progress:
                     progress(written + skipped, persons)

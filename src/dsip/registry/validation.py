@@ -128,15 +128,41 @@ def _county_known_offline(county: str) -> bool:
         return False
 
 
-def county_known(county: str) -> bool:
+class DivisionCache:
+    """Division lookups remembered for one run of many records (an import): one query per distinct code.
+
+    ``validate_person(..., divisions=cache)`` and ``parse_id_number(..., divisions=cache)`` use it
+    instead of one query per record. Without it each call queries, as single edits always did.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, bool | None] = {}  # code -> abolished, or None when unknown
+
+    def abolished(self, code: str) -> bool | None:
+        """None when there is no such division, else whether it is abolished."""
+        if code not in self._known:
+            from dsip.regions.models import Division
+
+            row = Division.objects.filter(code=code).values_list("abolished", flat=True).first()
+            self._known[code] = row
+        return self._known[code]
+
+    def exists(self, code: str) -> bool:
+        return self.abolished(code) is not None
+
+
+def county_known(county: str, *, divisions: DivisionCache | None = None) -> bool:
     from dsip.regions.models import Division
 
     if _county_known_offline(county):
         return True
+    if divisions is not None:
+        return divisions.exists(county)
     return Division.objects.filter(code=county).exists()
 
 
-def parse_id_number(raw: str, *, field: str = "id_number", today: date | None = None) -> IdInfo:
+def parse_id_number(raw: str, *, field: str = "id_number", today: date | None = None,
+                    divisions: DivisionCache | None = None) -> IdInfo:
     """Normalise and check a resident ID number; a 15-digit legacy number is upgraded to 18."""
     today = today or timezone.localdate()
     number = normalise_id_number(raw)
@@ -173,7 +199,7 @@ def parse_id_number(raw: str, *, field: str = "id_number", today: date | None = 
     assert birth is not None
     warnings = []
     county = number[:6]
-    if not county_known(county):
+    if not county_known(county, divisions=divisions):
         warnings.append(_err(field, "unknown_county", _("ID number: the county code is not in our lists; please check it.")))
     sex = Sex.MALE if int(number[16]) % 2 == 1 else Sex.FEMALE
     return IdInfo(number, birth, str(sex), county, upgraded, warnings)
@@ -408,9 +434,9 @@ LABELS: dict[str, Any] = {
 }
 
 
-def _check_division(raw: Any, scope: str | None, errors: list[FieldError], warnings: list[FieldError]) -> str:
+def _check_division(raw: Any, scope: str | None, errors: list[FieldError], warnings: list[FieldError],
+                    divisions: DivisionCache | None = None) -> str:
     from dsip.regions.codes import CodeError, canonical
-    from dsip.regions.models import Division
 
     text = _halfwidth(str(raw or "")).strip()
     if not text:
@@ -421,19 +447,23 @@ def _check_division(raw: Any, scope: str | None, errors: list[FieldError], warni
     except CodeError:
         errors.append(_err("division_code", "format", _("Household registration division: not a valid division code.")))
         return ""
-    division = Division.objects.filter(code=code).only("code", "abolished").first()
-    if division is None:
+    abolished = (divisions or DivisionCache()).abolished(code)
+    if abolished is None:
         errors.append(_err("division_code", ErrorCode.UNKNOWN_DIVISION, _("Household registration division: unknown division code.")))
         return code
-    if division.abolished:
+    if abolished:
         warnings.append(_err("division_code", "abolished", _("Household registration division: this division has been abolished.")))
     if scope is not None and not code_within(code, scope):
         errors.append(_err("division_code", ErrorCode.OUT_OF_SCOPE, _("Household registration division: outside your region.")))
     return code
 
 
-def validate_person(data: Mapping[str, Any], *, scope: str | None = None, today: date | None = None) -> CleanPerson:
-    """Clean a whole person record, collecting every field error before raising ``PersonInvalid``."""
+def validate_person(data: Mapping[str, Any], *, scope: str | None = None, today: date | None = None,
+                    divisions: DivisionCache | None = None) -> CleanPerson:
+    """Clean a whole person record, collecting every field error before raising ``PersonInvalid``.
+
+    ``divisions`` (a ``DivisionCache``) lets a caller validating many records share division lookups.
+    """
     today = today or timezone.localdate()
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
@@ -455,7 +485,7 @@ def validate_person(data: Mapping[str, Any], *, scope: str | None = None, today:
         errors.append(_err("name", "format", _("Name: must not contain digits.")))
     out["name"] = name
 
-    info = attempt("id_number", parse_id_number, data.get("id_number", ""), today=today)
+    info = attempt("id_number", parse_id_number, data.get("id_number", ""), today=today, divisions=divisions)
     if info is not None:
         warnings.extend(info.warnings)
         out.update(id_number=info.number, birth_date=info.birth_date, sex=info.sex, upgraded_from_15=info.upgraded_from_15)
@@ -468,7 +498,7 @@ def validate_person(data: Mapping[str, Any], *, scope: str | None = None, today:
     else:
         out.update(id_number="", birth_date=None, sex="")
 
-    out["division_code"] = _check_division(data.get("division_code"), scope, errors, warnings)
+    out["division_code"] = _check_division(data.get("division_code"), scope, errors, warnings, divisions)
     out["household_type"] = attempt(
         "household_type", parse_choice, data.get("household_type"), HouseholdType,
         field="household_type", label=LABELS["household_type"], required=True,

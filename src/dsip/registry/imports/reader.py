@@ -32,12 +32,13 @@ Decisions (also in docs/data-formats.md, "Person import file"):
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -257,8 +258,16 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _csv_cells(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    with open(path, "rb") as raw:
+def _binary(source: Path | BinaryIO) -> contextlib.AbstractContextManager[BinaryIO]:
+    """The source as a binary file from its start: a path is opened, a file object is rewound and left open."""
+    if isinstance(source, Path):
+        return open(source, "rb")
+    source.seek(0)
+    return contextlib.nullcontext(source)
+
+
+def _csv_cells(path: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
+    with _binary(path) as raw:
         encoding = detect_encoding(raw.read(SNIFF_BYTES))
         raw.seek(0)
         physical = 0
@@ -293,11 +302,20 @@ def _csv_cells(path: Path) -> Iterator[tuple[int, list[Any]]]:
 # XLSX
 
 
-def _xlsx_cells(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from python_calamine import CalamineError, CalamineWorkbook
+def open_workbook(source: Path | BinaryIO) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    if isinstance(source, Path):
+        return CalamineWorkbook.from_path(str(source))
+    source.seek(0)
+    return CalamineWorkbook.from_filelike(source)
+
+
+def _xlsx_cells(path: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
+    from python_calamine import CalamineError
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = open_workbook(path)
         sheet = workbook.get_sheet_by_index(0)
     except (CalamineError, ValueError, OSError) as exc:
         raise ImportFileError("xlsx", _("The file could not be read as an XLSX workbook: %(error)s") % {"error": exc}) \
@@ -332,11 +350,15 @@ def _xlsx_cells(path: Path) -> Iterator[tuple[int, list[Any]]]:
         yield absolute + 1, cells
 
 
-def read_rows(path: str | Path, *, file_name: str = "") -> Iterator[Row]:
-    """Data rows of a person file; raises ``ImportFileError`` for a file-level problem."""
-    path = Path(path)
-    name = (file_name or path.name).lower()
-    with open(path, "rb") as fh:
+def read_rows(path: str | Path | BinaryIO, *, file_name: str = "") -> Iterator[Row]:
+    """Data rows of a person file (a path, or a binary file object such as an opened sealed upload).
+
+    Raises ``ImportFileError`` for a file-level problem.
+    """
+    if isinstance(path, str):
+        path = Path(path)
+    name = (file_name or (path.name if isinstance(path, Path) else "")).lower()
+    with _binary(path) as fh:
         magic = fh.read(4)
     if magic.startswith(b"PK"):
         return _rows_from_cells(_xlsx_cells(path))

@@ -3,20 +3,26 @@
 How a run goes (``import_batch_run``):
 
 1. **Validate every row first.** Each row goes through ``validate_person``
-   (the same rules as the entry form and the API) with the uploader's scope;
-   ID and certificate numbers are also checked against each other within the
-   file and against the registry. Cleaned rows are spooled to a temporary
-   file, so memory stays flat for large files.
+   (the same rules as the entry form and the API) with the uploader's scope
+   and one ``DivisionCache`` for the run; ID and certificate numbers are also
+   checked against each other within the file and against the registry (one
+   ``IN`` query per ``LOOKUP_CHUNK`` rows). Valid rows are sealed right away
+   (``prepare_row``) and spooled to a temporary file, so memory stays flat and
+   the spool holds no plain sensitive value.
 2. **Nothing is written if any row is invalid**, unless the batch was created
    with ``skip_invalid``. Either way the error report (XLSX) lists every bad
    row with its line number, column and reason. A dry run stops here.
-3. **Apply in chunks of ``APPLY_CHUNK`` rows, one transaction per chunk.**
+3. **Apply in chunks of ``APPLY_CHUNK`` rows, one transaction per chunk,**
+   through ``registry.bulk`` (COPY on PostgreSQL, executemany on SQLite).
    Each chunk writes its persons, certificates, households, version 1 of each
    person (source ``import``), one ``person.registered`` outbox event per
    person, an ``ImportedRow`` marker per line and **one** audit entry
    (``person.imported``) naming the batch, the lines and the person ids. A
    crash leaves whole chunks applied and none half-applied; running the batch
    again skips the lines that have markers.
+
+The uploaded file rests sealed (``storage``) until the batch is done or
+refused; a failed batch keeps it so it can resume.
 
 Why not call ``person_register`` per row: it appends to the audit hash chain
 (a row lock on the chain head) and runs duplicate-candidate matching for each
@@ -31,17 +37,17 @@ directly; then they will become new-person change requests instead.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import logging
 import pickle  # noqa: S403 - only our own spool file, written and read by this module in one run
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -53,9 +59,17 @@ from dsip.core.crypto import field_cipher
 from dsip.core.errors import DomainError, ErrorCode
 from dsip.core.masking import mask_certificate
 from dsip.core.models import Job, JobStatus, OutboxEvent
+from dsip.registry.bulk import Table, bulk_insert, reserve_ids
 from dsip.registry.choices import PersonStatus, VersionSource
-from dsip.registry.imports.reader import HEADER_OF, ImportFileError, read_rows
+from dsip.registry.imports.reader import HEADER_OF, ImportFileError, open_workbook, read_rows
 from dsip.registry.imports.report import ReportLine, write_report
+from dsip.registry.imports.storage import (
+    discard_upload,
+    imports_dir,
+    open_upload,
+    seal_upload,
+    stored_path,
+)
 from dsip.registry.models import (
     Certificate,
     CertificateComponent,
@@ -68,31 +82,28 @@ from dsip.registry.models import (
 )
 from dsip.registry.services._records import (
     HOUSEHOLD_FIELDS,
+    SNAPSHOT_FIELDS,
     actor_label,
     actor_scope,
     certificate_blind_index,
     clean_plain,
     id_blind_index,
+    mask_value,
     masked_snapshot,
     not_found,
     person_fields_from_clean,
-    plain_diff,
     require,
     sealed_context,
 )
-from dsip.registry.validation import CleanPerson, PersonInvalid, validate_person
+from dsip.registry.validation import CleanPerson, DivisionCache, PersonInvalid, validate_person
 
 logger = logging.getLogger(__name__)
 
-APPLY_CHUNK = 1000
-LOOKUP_CHUNK = 500
+APPLY_CHUNK = 5000
+LOOKUP_CHUNK = 2000
 JOB_KIND = "registry.import"
-
-
-def imports_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+CERT_CONTEXT = sealed_context("certificate_number")
+__all__ = ["imports_dir"]  # re-exported for the views
 
 
 def file_sha256(path: Path) -> str:
@@ -121,10 +132,7 @@ def import_batch_create(*, actor: Any, path: str | Path, file_name: str = "", dr
         raise not_found()
     source = Path(path)
     file_hash = file_sha256(source)
-    suffix = ".xlsx" if source.read_bytes()[:2] == b"PK" else ".csv"
-    stored = imports_dir() / f"{file_hash}{suffix}"
-    if not stored.exists():
-        shutil.copyfile(source, stored)
+    seal_upload(source, file_hash=file_hash)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         batch, created = ImportBatch.objects.select_for_update().get_or_create(
@@ -151,11 +159,14 @@ def import_batch_create(*, actor: Any, path: str | Path, file_name: str = "", dr
 
 
 def stored_file(batch: ImportBatch) -> Path:
-    for suffix in (".xlsx", ".csv"):
-        candidate = imports_dir() / f"{batch.file_hash}{suffix}"
-        if candidate.exists():
-            return candidate
+    candidate = stored_path(batch.file_hash)
+    if candidate.exists():
+        return candidate
     raise DomainError(code=ErrorCode.NOT_FOUND, message=_("The uploaded file of this batch is no longer stored."))
+
+
+def _open_stored(batch: ImportBatch) -> BinaryIO:
+    return open_upload(stored_file(batch), file_hash=batch.file_hash)
 
 
 def report_path(batch: ImportBatch) -> Path:
@@ -186,16 +197,16 @@ class _Progress:
                                                       message=phase, updated_at=timezone.now())
 
 
-def _count_lines(path: Path) -> int:
-    if path.suffix == ".xlsx":
-        from python_calamine import CalamineWorkbook
-
+def _count_lines(source: BinaryIO) -> int:
+    """Data rows to expect, for the progress bar only (the reader reports real errors)."""
+    source.seek(0)
+    if source.read(2) == b"PK":
         try:
-            return max(0, CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height - 1)
-        except Exception:  # noqa: BLE001 - only an estimate for the progress bar; the reader reports real errors
+            return max(0, open_workbook(source).get_sheet_by_index(0).height - 1)
+        except Exception:  # noqa: BLE001 - only an estimate for the progress bar
             return 0
-    with open(path, "rb") as fh:
-        return max(0, sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - 1)
+    source.seek(0)
+    return max(0, sum(block.count(b"\n") for block in iter(lambda: source.read(1 << 20), b"")) - 1)
 
 
 def import_batch_run(*, batch_id: int, progress: Callable[[int, int, str], None] | None = None) -> ImportBatch:
@@ -227,22 +238,24 @@ def _set_status(batch: ImportBatch, status: str, **fields: Any) -> None:
 
 
 def _run(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str], None] | None) -> ImportBatch:
-    path = stored_file(batch)
-    estimate = _count_lines(path)
+    source = _open_stored(batch)
+    estimate = _count_lines(source)
     tracker = _Progress(batch, job, progress, total=estimate * (1 if batch.dry_run else 2))
     _set_status(batch, ImportStatus.VALIDATING, message="")
     done_lines = set(ImportedRow.objects.filter(batch=batch).values_list("line", flat=True))
     actor = batch.created_by
     with tempfile.TemporaryFile(dir=imports_dir(), prefix="spool-") as spool:
         try:
-            outcome = _validate_all(batch, path, spool, done_lines, tracker)
+            outcome = _validate_all(batch, source, spool, done_lines, tracker)
         except ImportFileError as exc:
             report = write_report(report_path(batch), batch=batch,
                                   lines=[ReportLine(exc.line or 0, "", "", exc.code, exc.message, "")])
             _set_status(batch, ImportStatus.INVALID, message=exc.message, report_path=str(report),
                         total_rows=0, valid_rows=0, invalid_rows=0, processed_rows=0)
+            discard_upload(batch.file_hash)
             _finish_job(job, JobStatus.FAILED, exc.message, batch)
             return batch
+        del source  # the plain bytes are not needed any more: the spool holds sealed, prepared rows
         report = ""
         if outcome.errors:
             report = str(write_report(report_path(batch), batch=batch, lines=outcome.errors))
@@ -253,12 +266,14 @@ def _run(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str]
                         "and upload the file again, or import only the valid rows.") % {
                 "n": outcome.invalid_rows, "total": outcome.total}
             _set_status(batch, ImportStatus.INVALID, message=message, processed_rows=0, **counts)
+            discard_upload(batch.file_hash)
             _finish_job(job, JobStatus.DONE, message, batch)
             return batch
         if batch.dry_run:
             message = _("Dry run: %(valid)s valid rows, %(invalid)s rows with errors; nothing was written.") % {
                 "valid": outcome.valid, "invalid": outcome.invalid_rows}
             _set_status(batch, ImportStatus.DONE, message=message, processed_rows=outcome.total, **counts)
+            discard_upload(batch.file_hash)
             _finish_job(job, JobStatus.DONE, message, batch)
             return batch
         _set_status(batch, ImportStatus.APPLYING, **counts)
@@ -267,7 +282,7 @@ def _run(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str]
         spool.seek(0)
         created = 0
         for chunk in _spooled_chunks(spool, APPLY_CHUNK):
-            todo = [(line, clean) for line, clean in chunk if line not in done_lines]
+            todo = [row for row in chunk if row.line not in done_lines]
             if todo:
                 created += apply_chunk(batch=batch, actor=actor, rows=todo)
             tracker.step(len(chunk), "applying")
@@ -280,6 +295,7 @@ def _run(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str]
                  division_code=batch.division_code, actor=actor,
                  changes={"created": total_created, "created_this_run": created, "invalid_rows": outcome.invalid_rows,
                           "file_hash": batch.file_hash})
+    discard_upload(batch.file_hash)
     _finish_job(job, JobStatus.DONE, message, batch)
     return batch
 
@@ -310,7 +326,8 @@ def _label(field: str) -> str:
     return HEADER_OF.get(field, field)
 
 
-def _validate_all(batch: ImportBatch, path: Path, spool: Any, done_lines: set[int], tracker: _Progress) -> _Outcome:
+def _validate_all(batch: ImportBatch, source: BinaryIO, spool: Any, done_lines: set[int],
+                  tracker: _Progress) -> _Outcome:
     errors: list[ReportLine] = []
     invalid_lines: set[int] = set()
     seen_ids: dict[str, int] = {}
@@ -318,6 +335,7 @@ def _validate_all(batch: ImportBatch, path: Path, spool: Any, done_lines: set[in
     pending: list[tuple[int, CleanPerson, str, str, str]] = []  # line, clean, id bidx, cert bidx, name
     total = valid = 0
     today = timezone.localdate()
+    divisions = DivisionCache()  # one query per distinct division code, not per row
 
     def flush() -> None:
         nonlocal valid
@@ -341,17 +359,18 @@ def _validate_all(batch: ImportBatch, path: Path, spool: Any, done_lines: set[in
                 errors.extend(row_errors)
                 invalid_lines.add(line)
                 continue
-            clean.warnings = []  # lazy messages; the spool holds data only
-            pickle.dump((line, clean), spool, protocol=pickle.HIGHEST_PROTOCOL)
+            if not batch.dry_run and line not in done_lines:
+                # Sealed here, so the spool never holds a plain ID number, phone or address.
+                pickle.dump(prepare_row(line, clean, bidx, cbidx), spool, protocol=pickle.HIGHEST_PROTOCOL)
             valid += 1
         pending.clear()
 
-    for row in read_rows(path, file_name=batch.file_name):
+    for row in read_rows(source, file_name=batch.file_name):
         total += 1
         name = str(row.values.get("name", ""))[:50]
         row_errors = [ReportLine(row.line, _label(f) if f else "", f, code, msg, name) for f, code, msg in row.problems]
         try:
-            clean = validate_person(row.values, scope=batch.division_code, today=today)
+            clean = validate_person(row.values, scope=batch.division_code, today=today, divisions=divisions)
         except PersonInvalid as exc:
             reading = {e.field for e in row_errors}
             row_errors += [ReportLine(row.line, _label(e.field), e.field, str(e.code), str(e.message), name)
@@ -388,8 +407,56 @@ def _validate_all(batch: ImportBatch, path: Path, spool: Any, done_lines: set[in
     return _Outcome(total=total, valid=valid, invalid_rows=len(invalid_lines), errors=errors)
 
 
-def _spooled_chunks(spool: Any, size: int) -> Iterator[list[tuple[int, CleanPerson]]]:
-    chunk: list[tuple[int, CleanPerson]] = []
+# ---------------------------------------------------------------------------
+# A valid row, ready to write
+
+
+@dataclass(slots=True)
+class PreparedRow:
+    """A validated row as column values, sensitive ones already sealed; ids are given when it is written."""
+
+    line: int
+    person: dict[str, Any]
+    household: dict[str, Any] | None
+    certificate: dict[str, Any] | None
+    components: list[tuple[str, str]]
+    snapshot: dict[str, Any]  # version 1, masked; household_id is filled in when written
+    changes: dict[str, list[Any]]
+
+
+_STATUS = {"status": PersonStatus.ACTIVE, "status_date": None, "status_source": ""}
+# Version 1 has nothing before it: each field's "before" is what an empty value masks to.
+_EMPTY = {name: mask_value(name, None) for name in SNAPSHOT_FIELDS}
+_EMPTY_COMPARABLE = (None, "", [], ())
+
+
+def prepare_row(line: int, clean: CleanPerson, id_bidx: str, cert_bidx: str) -> PreparedRow:
+    """Column values of one row (what ``person_register`` would write), sealed with the registry's helpers."""
+    cipher = field_cipher()
+    person = person_fields_from_clean(clean, id_bidx=id_bidx)
+    person.update(status=PersonStatus.ACTIVE, version=1)
+    household = None
+    if clean.has_household_status:
+        household = {name: getattr(clean, name) for name in HOUSEHOLD_FIELDS}
+        household["division_code"] = clean.division_code
+    certificate = None
+    if clean.has_certificate:
+        number = clean.certificate_number
+        certificate = {
+            "number_enc": cipher.seal(number, context=CERT_CONTEXT), "number_bidx": cert_bidx,
+            "number_mask": mask_certificate(number), "category": clean.category, "level": clean.level,
+            "issue_date": clean.issue_date, "reassess_date": clean.reassess_date, "is_current": True,
+        }
+    plain = clean_plain(clean, status=_STATUS)
+    plain["household_id"] = None
+    snapshot = masked_snapshot(plain)
+    changes = {name: [_EMPTY[name], snapshot[name]] for name in SNAPSHOT_FIELDS
+               if plain.get(name) not in _EMPTY_COMPARABLE}
+    return PreparedRow(line, person, household, certificate, list(clean.components), snapshot, changes)
+
+
+def _spooled_chunks(spool: Any, size: int) -> Iterator[list[PreparedRow]]:
+    chunk: list[PreparedRow] = []
     while True:
         try:
             chunk.append(pickle.load(spool))  # noqa: S301 - our own spool, see the import
@@ -406,75 +473,82 @@ def _spooled_chunks(spool: Any, size: int) -> Iterator[list[tuple[int, CleanPers
 # Applying
 
 
-def apply_chunk(*, batch: ImportBatch, actor: Any, rows: list[tuple[int, CleanPerson]]) -> int:
-    """Write one chunk of validated rows in one transaction; returns the number of persons created."""
-    cipher = field_cipher()
+@functools.cache
+def _tables() -> dict[str, Table]:
+    return {
+        "households": Table(Household), "persons": Table(Person), "certificates": Table(Certificate),
+        "components": Table(CertificateComponent, with_id=False), "versions": Table(PersonVersion, with_id=False),
+        "events": Table(OutboxEvent, with_id=False), "markers": Table(ImportedRow, with_id=False),
+    }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def apply_chunk(*, batch: ImportBatch, actor: Any, rows: list[PreparedRow]) -> int:
+    """Write one chunk of prepared rows in one transaction (``registry.bulk``); returns the persons created.
+
+    Persons, households, certificates and their components, version 1 of each
+    person, one ``person.registered`` outbox event per person, an
+    ``ImportedRow`` marker per line and one audit entry commit together or not at all.
+    """
+    tables = _tables()
     now = timezone.now()
     actor_id, username = actor_label(actor)
-    cert_context = sealed_context("certificate_number")
     try:
         with transaction.atomic():
-            households: dict[int, Household] = {}
-            for line, clean in rows:
-                if clean.has_household_status:
-                    households[line] = Household(division_code=clean.division_code,
-                                                 **{name: getattr(clean, name) for name in HOUSEHOLD_FIELDS})
-            Household.objects.bulk_create(list(households.values()))
-            persons = [
-                Person(**person_fields_from_clean(clean), household=households.get(line), version=1,
-                       status=PersonStatus.ACTIVE)
-                for line, clean in rows
-            ]
-            Person.objects.bulk_create(persons)
-            certificates, components = [], []
-            for person, (_line, clean) in zip(persons, rows, strict=True):
-                if not clean.has_certificate:
-                    continue
-                number = clean.certificate_number
-                cert = Certificate(
-                    person=person, number_enc=cipher.seal(number, context=cert_context),
-                    number_bidx=certificate_blind_index(number), number_mask=mask_certificate(number),
-                    category=clean.category, level=clean.level, issue_date=clean.issue_date,
-                    reassess_date=clean.reassess_date, is_current=True,
-                )
-                certificates.append((cert, clean.components))
-            Certificate.objects.bulk_create([c for c, _comps in certificates])
-            for cert, comps in certificates:
-                components += [CertificateComponent(certificate=cert, category=c, level=lvl) for c, lvl in comps]
-            CertificateComponent.objects.bulk_create(components)
-            versions, events, markers = [], [], []
-            status = {"status": PersonStatus.ACTIVE, "status_date": None, "status_source": ""}
-            for person, (line, clean) in zip(persons, rows, strict=True):
-                plain = clean_plain(clean, status=status)
-                plain["household_id"] = person.household_id
-                changes = plain_diff({}, plain)
-                versions.append(PersonVersion(
-                    person=person, version=1, division_code=person.division_code, created_at=now, actor_id=actor_id,
-                    actor_username=username, source=VersionSource.IMPORT,
-                    reason=f"import batch {batch.pk}, line {line}", changes=changes, snapshot=masked_snapshot(plain),
-                ))
-                events.append(OutboxEvent(
-                    topic="person.registered", aggregate_type="person", aggregate_id=str(person.pk),
-                    division_code=person.division_code,
-                    payload={"person_id": person.pk, "version": 1, "fields": sorted(changes), "changes": changes,
-                             "source": "import", "batch_id": batch.pk},
-                ))
-                markers.append(ImportedRow(batch=batch, line=line, person=person))
-            PersonVersion.objects.bulk_create(versions)
-            OutboxEvent.objects.bulk_create(events)
-            ImportedRow.objects.bulk_create(markers)
-            ids = [p.pk for p in persons]
+            person_ids = reserve_ids(Person, len(rows))
+            household_ids = iter(reserve_ids(Household, sum(1 for r in rows if r.household is not None)))
+            cert_ids = iter(reserve_ids(Certificate, sum(1 for r in rows if r.certificate is not None)))
+            out: dict[str, list[tuple]] = {key: [] for key in tables}
+            for pid, row in zip(person_ids, rows, strict=True):
+                hid = None
+                if row.household is not None:
+                    hid = next(household_ids)
+                    out["households"].append(tables["households"].row(
+                        {**row.household, "id": hid, "created_at": now, "updated_at": now}))
+                out["persons"].append(tables["persons"].row(
+                    {**row.person, "id": pid, "household_id": hid, "created_at": now, "updated_at": now}))
+                if row.certificate is not None:
+                    cid = next(cert_ids)
+                    out["certificates"].append(tables["certificates"].row({**row.certificate, "id": cid, "person_id": pid}))
+                    out["components"] += [tables["components"].row({"certificate_id": cid, "category": c, "level": lvl})
+                                          for c, lvl in row.components]
+                snapshot, changes = row.snapshot, row.changes
+                if hid is not None:
+                    snapshot = {**snapshot, "household_id": hid}
+                    changes = {**changes, "household_id": [None, hid]}
+                division = row.person["division_code"]
+                changes_json = _json(changes)
+                out["versions"].append(tables["versions"].row({
+                    "person_id": pid, "version": 1, "division_code": division, "created_at": now,
+                    "actor_id": actor_id, "actor_username": username, "source": VersionSource.IMPORT,
+                    "reason": f"import batch {batch.pk}, line {row.line}", "changes": changes_json,
+                    "snapshot": _json(snapshot),
+                }))
+                out["events"].append(tables["events"].row({
+                    "created_at": now, "topic": "person.registered", "aggregate_type": "person",
+                    "aggregate_id": str(pid), "division_code": division,
+                    "payload": _json({"person_id": pid, "version": 1, "fields": sorted(changes), "changes": changes,
+                                      "source": "import", "batch_id": batch.pk}),
+                }))
+                out["markers"].append(tables["markers"].row({"batch_id": batch.pk, "line": row.line, "person_id": pid}))
+            # Parents before children, so foreign keys hold at every statement.
+            for key in ("households", "persons", "certificates", "components", "versions", "events", "markers"):
+                bulk_insert(tables[key], out[key])
             audit_record(
                 action="person.imported", object_type="registry.importbatch", object_id=batch.pk,
                 division_code=batch.division_code, actor=actor,
-                changes={"persons": len(persons), "lines": [rows[0][0], rows[-1][0]],
-                         "person_ids": [min(ids), max(ids)] if ids else [], "file_hash": batch.file_hash},
+                changes={"persons": len(rows), "lines": [rows[0].line, rows[-1].line],
+                         "person_ids": [min(person_ids), max(person_ids)], "file_hash": batch.file_hash},
             )
-            ImportBatch.objects.filter(pk=batch.pk).update(created_persons=ImportedRow.objects.filter(batch=batch).count())
+            # Markers and this count commit together, so the count always equals the markers.
+            ImportBatch.objects.filter(pk=batch.pk).update(created_persons=F("created_persons") + len(rows))
     except IntegrityError as exc:
         raise DomainError(
             code=ErrorCode.CONFLICT, status=409,
             message=_("Lines %(first)s–%(last)s: a person or certificate in them was registered meanwhile. "
-                      "Run the import again; it will report that row.") % {"first": rows[0][0], "last": rows[-1][0]},
+                      "Run the import again; it will report that row.") % {"first": rows[0].line, "last": rows[-1].line},
         ) from exc
     return len(rows)

@@ -81,8 +81,12 @@ def name_pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name)).lower().replace("·", "")[:120]
 
 
-def seal_person_fields(values: Mapping[str, Any]) -> dict[str, str]:
-    """Model column values (sealed, blind index, mask) for the sensitive fields present in ``values``."""
+def seal_person_fields(values: Mapping[str, Any], *, known_bidx: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Model column values (sealed, blind index, mask) for the sensitive fields present in ``values``.
+
+    ``known_bidx`` passes blind indexes a caller has computed already (an import computes the ID's
+    to check duplicates), so they are not computed twice.
+    """
     cipher = field_cipher()
     out: dict[str, str] = {}
     for name, (enc, bidx, mask_col, mask) in SEALED.items():
@@ -92,17 +96,21 @@ def seal_person_fields(values: Mapping[str, Any]) -> dict[str, str]:
         out[enc] = cipher.seal(plain, context=sealed_context(name))
         out[mask_col] = mask(plain)
         if bidx:
-            out[bidx] = BLIND_INDEX[name](plain) if plain else ""
+            if known_bidx and name in known_bidx:
+                out[bidx] = known_bidx[name]
+            else:
+                out[bidx] = BLIND_INDEX[name](plain) if plain else ""
     return out
 
 
-def person_fields_from_clean(clean: CleanPerson) -> dict[str, Any]:
+def person_fields_from_clean(clean: CleanPerson, *, id_bidx: str | None = None) -> dict[str, Any]:
     """Every Person column a CleanPerson decides (sealed values freshly sealed)."""
     fields = {name: getattr(clean, name) for name in PLAIN_COLUMNS}
     fields["name_pinyin"] = name_pinyin(clean.name)
     fields["category"] = clean.category if clean.has_certificate else ""
     fields["level"] = clean.level if clean.has_certificate else ""
-    fields.update(seal_person_fields({name: getattr(clean, name) for name in SEALED}))
+    fields.update(seal_person_fields({name: getattr(clean, name) for name in SEALED},
+                                     known_bidx={"id_number": id_bidx} if id_bidx else None))
     return fields
 
 

@@ -1,0 +1,122 @@
+"""The one bulk-write path of the registry (seed and import): COPY on PostgreSQL, executemany elsewhere.
+
+ARCHITECTURE rule 8: bulk paths may use PostgreSQL features behind one
+function with a portable fallback. ``bulk_insert`` streams rows into a table
+with ``COPY … FROM STDIN`` through psycopg 3 (several times faster than
+``bulk_create``, which builds and adapts one big ``INSERT`` per batch) and
+falls back to ``executemany`` on SQLite. Rows are plain tuples in the column
+order of a ``Table``; callers that need ids before writing (foreign keys
+between the tables of one chunk) take them with ``reserve_ids``.
+
+Nothing here validates, audits or appends to the outbox: callers are services
+that do that in the same transaction (``registry.seed``, ``registry.imports``).
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+
+class Table:
+    """Column order and defaults of one model's table, read from the model so new fields with defaults just work.
+
+    ``with_id=False`` leaves the primary key out: the database's sequence (or
+    AUTOINCREMENT) numbers the rows, as for versions, outbox events and markers.
+    """
+
+    def __init__(self, model: type[models.Model], *, with_id: bool = True) -> None:
+        self.model = model
+        self.name = model._meta.db_table
+        fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        self.attnames = [f.attname for f in fields]
+        self.columns = [f.column for f in fields]
+        self._defaults = {f.attname: _db_default(f) for f in fields}
+        self._getter = operator.itemgetter(*self.attnames)
+
+    def row(self, values: Mapping[str, Any]) -> tuple:
+        """A tuple in column order: defaults first, then ``values`` (JSON values as text already)."""
+        merged = self._defaults.copy()
+        merged.update(values)
+        return self._getter(merged)
+
+
+def _db_default(f: models.Field) -> Any:
+    if f.has_default():
+        value = f.get_default()
+        return json.dumps(value) if isinstance(f, models.JSONField) else value
+    if f.null:
+        return None
+    if isinstance(f, (models.CharField, models.TextField)):
+        return ""
+    return None
+
+
+def bulk_insert(table: Table, rows: Sequence[tuple]) -> None:
+    """Insert ``rows`` (tuples from ``table.row``) in the caller's transaction."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy(table, rows)
+    else:
+        _executemany(table, rows)
+
+
+def _copy(table: Table, rows: Sequence[tuple]) -> None:
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+        with raw.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:  # noqa: S608 - names from model meta
+            for row in rows:
+                copy.write_row(row)
+
+
+def _executemany(table: Table, rows: Sequence[tuple]) -> None:
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    marks = ", ".join(["%s"] * len(table.columns))
+    sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})'  # noqa: S608 - names from model meta
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [tuple(_portable(v) for v in row) for row in rows])
+
+
+def _portable(value: Any) -> Any:
+    # What Django's SQLite backend stores: naive UTC datetimes and ISO dates as text.
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(timezone.UTC).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def reserve_ids(model: type[models.Model], n: int) -> list[int]:
+    """``n`` fresh primary keys of ``model``'s table, safe against concurrent writers.
+
+    PostgreSQL: taken from the table's sequence in one query (what an INSERT
+    would have drawn; not necessarily contiguous). SQLite: the caller's
+    transaction holds the write lock (``transaction_mode = IMMEDIATE``), so the
+    ids after the highest one ever used are free; inserting them moves
+    AUTOINCREMENT's counter past them.
+    """
+    if n <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [f'"{table}"', n]
+            )
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - table from model meta
+        top = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        seq = cursor.fetchone()
+        first = max(top, seq[0] if seq else 0) + 1
+        return list(range(first, first + n))
