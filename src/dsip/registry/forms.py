@@ -268,6 +268,15 @@ class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Reason (recorded in the audit trail)"), min_length=4, max_length=200)
 
 
+class ExportReasonForm(forms.Form):
+    """The reason for an export with clear values (recorded in the audit trail)."""
+
+    prefix = "export"
+
+    reason = forms.CharField(label=_("Reason for exporting clear values (recorded in the audit trail)"),
+                             min_length=4, max_length=200)
+
+
 class AsOfForm(forms.Form):
     when = forms.DateField(label=_("Show the record as it was on"), widget=forms.DateInput(attrs={"type": "date"}))
 

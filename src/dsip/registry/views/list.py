@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dsip.accounts.roles import Action
 from dsip.registry import selectors
-from dsip.registry.forms import PersonLookupForm, PersonSearchForm
+from dsip.registry.forms import ExportReasonForm, PersonLookupForm, PersonSearchForm
 from dsip.registry.views.common import division_names, person_permissions, require_action
 
 PAGE_SIZE = 50
@@ -53,8 +53,8 @@ def sort_headers(query: QueryDict, current: str) -> list[dict[str, Any]]:
     return headers
 
 
-def results_context(request: HttpRequest, form: PersonSearchForm,
-                    lookup_form: PersonLookupForm | None = None) -> dict[str, Any]:
+def results_context(request: HttpRequest, form: PersonSearchForm, lookup_form: PersonLookupForm | None = None,
+                    export_form: ExportReasonForm | None = None) -> dict[str, Any]:
     if form.is_bound and not form.is_valid():
         queryset = selectors.person_list(user=request.user, filters={}).none()
     else:
@@ -68,6 +68,7 @@ def results_context(request: HttpRequest, form: PersonSearchForm,
     return {
         "form": form,
         "lookup_form": lookup_form or PersonLookupForm(),
+        "export_form": export_form or ExportReasonForm(),
         "page": page,
         "persons": persons,
         "names": division_names(p.division_code for p in persons),
