@@ -9,7 +9,12 @@ Wuchang 武昌区 (420106) users: an entry clerk (session), a county reviewer
 
 - GET of a route without parameters (a list): the answer never contains the
   marker string that every Hongshan object carries; also with filters that
-  name Hongshan.
+  name Hongshan. And its size does not move when Hongshan's data appear: each
+  list is fetched once before the Hongshan objects exist and once after, and
+  a JSON ``count``, the number of ``items`` (or of a bare JSON list), and for
+  HTML the rows, list items, options and numbers shown in ``<main>`` must be
+  equal. A count that includes another county's rows without showing them is
+  caught this way.
 - GET of a route with parameters (a detail): 404, 403, 405, 401, another 4xx or a
   redirect to sign-in; never 2xx, never another redirect.
 - POST/PUT/PATCH/DELETE of a detail route: never 2xx or a redirect, and the
@@ -181,11 +186,32 @@ def fill(route: Route, targets: dict[str, Any]) -> tuple[str | None, str | None]
 
 # --- the other county's data ---------------------------------------------------------------
 
+def _person(name: str, id_number: str, code: str, household: Any = None) -> Any:
+    from dsip.core.crypto import field_cipher
+    from dsip.registry.models import Person
+
+    cipher = field_cipher()
+    mark = MARKER if code.startswith(OTHER) else ""  # only Hongshan's people carry the marker
+    return Person.objects.create(
+        name=name, name_pinyin="zzq", sex="F", birth_date=date(1970, 1, 1),
+        id_number_enc=cipher.seal(id_number, context="person.id_number"),
+        id_number_bidx=cipher.blind_index(id_number, purpose="id"),
+        id_number_mask=id_number[:4] + "**********" + id_number[-4:],
+        division_code=code, household_type="N", household=household,
+        address_mask=f"{mark}路", guardian_name=mark,
+    )
+
+
+def _home_county() -> None:
+    """Wuchang's own data, there before the baseline, so that its lists are not empty."""
+    _person(f"武昌居民{HOME}", "420106197001010011", f"{HOME}001")
+
+
 def _other_county(hongshan: Any, wuchang_fed: Any) -> dict[str, Any]:
     """Objects in Hongshan, each carrying MARKER in a text a page or answer would show."""
     from dsip.core.crypto import field_cipher
     from dsip.core.models import Job, OutboxEvent
-    from dsip.registry.models import Certificate, DuplicateCandidate, Household, ImportBatch, Person
+    from dsip.registry.models import Certificate, DuplicateCandidate, Household, ImportBatch
 
     township = DivisionFactory(code=f"{OTHER}001", name=f"{MARKER}街道", level=9, parent=hongshan)
     unit = OrgUnitFactory(name=f"洪山区{MARKER}残联", division=hongshan)
@@ -198,19 +224,8 @@ def _other_county(hongshan: Any, wuchang_fed: Any) -> dict[str, Any]:
     cipher = field_cipher()
     household = Household.objects.create(division_code=f"{OTHER}001", dibao=True)
 
-    def person(name: str, id_number: str, code: str) -> Person:
-        return Person.objects.create(
-            name=name, name_pinyin="zzq", sex="F", birth_date=date(1970, 1, 1),
-            id_number_enc=cipher.seal(id_number, context="person.id_number"),
-            id_number_bidx=cipher.blind_index(id_number, purpose="id"),
-            id_number_mask=id_number[:4] + "**********" + id_number[-4:],
-            division_code=code, household_type="N", household=household if code.startswith(OTHER) else None,
-            address_mask=f"{MARKER}路", guardian_name=MARKER,
-        )
-
-    person(f"武昌居民{HOME}", "420106197001010011", f"{HOME}001")  # makes Wuchang's lists non-empty
-    marked = person(f"{MARKER}甲", "420111197001010022", f"{OTHER}001")
-    twin = person(f"{MARKER}乙", "420111197001010033", f"{OTHER}001")
+    marked = _person(f"{MARKER}甲", "420111197001010022", f"{OTHER}001", household)
+    twin = _person(f"{MARKER}乙", "420111197001010033", f"{OTHER}001", household)
     certificate = Certificate.objects.create(
         person=marked, number_enc=cipher.seal("42011119700101002241", context="certificate.number"),
         number_bidx=cipher.blind_index("42011119700101002241", purpose="certificate"),
@@ -267,7 +282,10 @@ def _login_path() -> str:
 
 def _body(response: Any) -> str:
     if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode(errors="replace")
+        # Streaming content can be read once; keep it for the second look (judge, then list_size).
+        if not hasattr(response, "_walk_body"):
+            response._walk_body = b"".join(response.streaming_content).decode(errors="replace")
+        return response._walk_body
     return response.content.decode(errors="replace")
 
 
@@ -291,6 +309,49 @@ def judge(*, who: str, method: str, url: str, detail: bool, allowlisted: bool, r
     elif status >= 500:
         out.append(f"{where}: server error instead of a refusal")
     return out
+
+
+_MAIN = re.compile(r"<main\b.*?</main>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_ELEMENTS = ("tr", "li", "option", "article", "dt")
+
+
+def list_size(response: Any) -> dict[str, Any]:
+    """What says how many things a list answer holds; equal before and after Hongshan's data appear.
+
+    JSON: ``count`` and the number of ``items`` (or the length of a bare list, or of
+    each list-valued member). HTML: the status, rows, list items, options and the
+    numbers in the text of ``<main>`` (the "12 persons found" a page prints). CSV: its lines.
+    """
+    body = _body(response)
+    size: dict[str, Any] = {"status": response.status_code}
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.startswith("application/json"):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return size
+        if isinstance(data, list):
+            size["length"] = len(data)
+        elif isinstance(data, dict):
+            if "count" in data:
+                size["count"] = data["count"]
+            size.update({f"len({k})": len(v) for k, v in data.items() if isinstance(v, list)})
+        return size
+    if content_type.startswith("text/csv"):
+        size["lines"] = len(body.splitlines())
+    if not content_type.startswith("text/html"):
+        return size  # a spreadsheet or other file: its bytes differ per run (zip timestamps)
+    main = _MAIN.search(body)
+    html = main.group(0) if main else body
+    size.update({f"<{tag}>": len(re.findall(rf"<{tag}\b", html)) for tag in _ELEMENTS})
+    size["numbers"] = sorted(int(n) for n in re.findall(r"(?<![\w.:-])\d+(?![\w.:-])", _TAGS.sub(" ", html)))
+    return size
+
+
+def size_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [f"{k} {before.get(k)!r} → {after.get(k)!r}" for k in sorted(before.keys() | after.keys())
+            if before.get(k) != after.get(k)]
 
 
 # --- request bodies for API writes ----------------------------------------------------------
@@ -363,9 +424,28 @@ def _send(client: Client, method: str, url: str, body: tuple[str, str] | None) -
     return getattr(client, method)(url)
 
 
+def list_plans(route: Route, url: str) -> list[str]:
+    """The GETs of a list route: plain, and with every filter naming Hongshan."""
+    return [url, f"{url}?{'&'.join(f'{k}={v}' for k, v in LIST_FILTERS.items())}"]
+
+
 def test_no_route_shows_or_changes_another_countys_data(db, hongshan, personas, wuchang_fed):
-    targets = _other_county(hongshan, wuchang_fed)
+    _home_county()
     routes = walk_urls()
+    # Every list as each persona sees it before Hongshan has anything in it.
+    baseline: dict[tuple[str, str], dict[str, Any]] = {}
+    for route in routes:
+        if route.params or route.key in ALLOWLIST:
+            continue
+        url, _ = fill(route, {})
+        for who, client in personas.items():
+            for target in list_plans(route, url):
+                try:
+                    baseline[who, target] = list_size(client.get(target))
+                except Exception:  # reported by the walk below
+                    pass
+    assert baseline, "no list route was measured"
+    targets = _other_county(hongshan, wuchang_fed)
     anonymous = Client()
     operations = api_operations(anonymous)
     components = operations.pop("__components__")
@@ -399,7 +479,7 @@ def test_no_route_shows_or_changes_another_countys_data(db, hongshan, personas, 
         for who, client in personas.items():
             plans: list[tuple[str, str]] = [("get", url)]
             if not detail:
-                plans.append(("get", f"{url}?{'&'.join(f'{k}={v}' for k, v in LIST_FILTERS.items())}"))
+                plans = [("get", target) for target in list_plans(route, url)]
             if detail and not allowlisted:
                 plans += [(m, url) for m in WRITE_METHODS]
             for method, target in plans:
@@ -412,6 +492,11 @@ def test_no_route_shows_or_changes_another_countys_data(db, hongshan, personas, 
                 requests_made += 1
                 violations += judge(who=who, method=method, url=target, detail=detail,
                                     allowlisted=allowlisted, response=response)
+                if (who, target) in baseline:
+                    moved = size_changes(baseline[who, target], list_size(response))
+                    if moved:
+                        violations.append(f"{who} GET {target}: the list changed when another county's data "
+                                          f"were added ({'; '.join(moved)})")
                 if (ops and "API key" in who and response.status_code in (403, 404)
                         and AuditEntry.objects.filter(action="api.denied").count() == denials_before):
                     violations.append(f"{who} {method.upper()} {target}: denial {response.status_code} not audited")
@@ -445,6 +530,23 @@ def test_judge_flags_leaks_successes_and_stray_redirects(db):
     assert judge(method="post", detail=True, response=_Answer(302, location="/persons/1/"), **ok)
     assert not judge(method="post", detail=True, response=_Answer(302, location=_login_path() + "?next=/x"), **ok)
     assert not judge(method="get", detail=True, response=_Answer(404, "{}"), **ok)
+
+
+def test_list_size_sees_a_count_that_grew_without_showing_the_rows():
+    def answer(body: str, content_type: str) -> _Answer:
+        a = _Answer(200, body)
+        a.headers["Content-Type"] = content_type
+        return a
+
+    json_type, html_type = "application/json; charset=utf-8", "text/html; charset=utf-8"
+    before = list_size(answer(json.dumps({"items": [{"id": 1}], "count": 1}), json_type))
+    assert before == list_size(answer(json.dumps({"items": [{"id": 1}], "count": 1}), json_type))
+    assert size_changes(before, list_size(answer(json.dumps({"items": [{"id": 1}], "count": 3}), json_type)))
+    page = "<main><h2>{n} persons found</h2><table><tr><td>武昌居民 420106</td></tr></table></main>"
+    before = list_size(answer(page.format(n=1), html_type))
+    assert not size_changes(before, list_size(answer(page.format(n=1), html_type)))
+    assert size_changes(before, list_size(answer(page.format(n=3), html_type)))
+    assert size_changes(before, list_size(answer("<main><table></table></main>", html_type)))
 
 
 def test_an_unknown_path_parameter_fails_with_a_hint():
