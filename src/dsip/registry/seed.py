@@ -55,7 +55,7 @@ from dsip.core.crypto import field_cipher
 from dsip.core.errors import DomainError, ErrorCode
 from dsip.core.masking import mask_address, mask_certificate, mask_id_number, mask_phone
 from dsip.core.outbox import outbox_append
-from dsip.registry.bulk import Table, bulk_insert
+from dsip.registry.bulk import CopyText, Table, bulk_insert, encode_rows
 from dsip.registry.choices import VersionSource
 from dsip.registry.models import Certificate, CertificateComponent, Household, Person, PersonVersion
 from dsip.registry.services._records import HOUSEHOLD_FIELDS, SNAPSHOT_FIELDS, sealed_context
@@ -153,11 +153,11 @@ class ChunkPlan:
 class Chunk:
     """Rows of one chunk, as tuples in the column order of ``Columns``."""
 
-    households: list[tuple] = field(default_factory=list)
-    persons: list[tuple] = field(default_factory=list)
-    certificates: list[tuple] = field(default_factory=list)
-    components: list[tuple] = field(default_factory=list)
-    versions: list[tuple] = field(default_factory=list)
+    households: list[tuple] | CopyText = field(default_factory=list)
+    persons: list[tuple] | CopyText = field(default_factory=list)
+    certificates: list[tuple] | CopyText = field(default_factory=list)
+    components: list[tuple] | CopyText = field(default_factory=list)
+    versions: list[tuple] | CopyText = field(default_factory=list)
     id_bidx: list[str] = field(default_factory=list)
 
 
@@ -226,7 +226,9 @@ def _worker_state() -> dict[str, Any]:
     return _WORKER_STATE
 
 
-def generate_chunk(plan: ChunkPlan, now: datetime, today: date, actor: tuple[int | None, str]) -> Chunk:
+def generate_chunk(plan: ChunkPlan, now: datetime, today: date, actor: tuple[int | None, str],
+                   encode: bool = False) -> Chunk:
+    """The rows of one chunk; ``encode`` returns them as COPY text (``bulk.encode_rows``) for PostgreSQL."""
     state = _worker_state()
     cols: Columns = state["cols"]
     pinyin: dict[str, str] = state["pinyin"]
@@ -340,10 +342,14 @@ def generate_chunk(plan: ChunkPlan, now: datetime, today: date, actor: tuple[int
             out.components.append(cols.row("components", {"certificate_id": pid, "category": c, "level": lvl}))
         out.versions.append(cols.row("versions", {
             "person_id": pid, "version": 1, "division_code": place.code, "created_at": now,
-            "actor_id": actor_id, "actor_username": actor_name, "source": VersionSource.SEED,
+            "actor_id": actor_id, "actor_username": actor_name, "source": VersionSource.SEED.value,
             "reason": "synthetic data", "changes": "{}",
             "snapshot": json.dumps(_snapshot(plain), ensure_ascii=False),
         }))
+    if encode:
+        for key in ("households", "persons", "certificates", "components", "versions"):
+            setattr(out, key, encode_rows(getattr(out, key)))
+        out.id_bidx = []  # only needed to filter existing persons, which the encoded path never does
     return out
 
 
@@ -482,11 +488,11 @@ def _drop_existing(chunk: Chunk, existing: set[str]) -> int:
 
 
 def _generate(plans: list[ChunkPlan], workers: int, now: datetime, today: date,
-              actor: tuple[int | None, str]) -> Iterator[Chunk]:
+              actor: tuple[int | None, str], encode: bool) -> Iterator[Chunk]:
     """Chunks in plan order; with workers > 1 at most 2 × workers chunks are in flight (bounded memory)."""
     if workers <= 1:
         for plan in plans:
-            yield generate_chunk(plan, now, today, actor)
+            yield generate_chunk(plan, now, today, actor, encode)
         return
     # fork: children inherit settings and keys; they never touch the database and leave through os._exit,
     # so the parent's connection is not closed by them.
@@ -495,12 +501,12 @@ def _generate(plans: list[ChunkPlan], workers: int, now: datetime, today: date,
         pending: list[Future[Chunk]] = []
         it = iter(plans)
         for plan in itertools.islice(it, workers * 2):
-            pending.append(pool.submit(generate_chunk, plan, now, today, actor))
+            pending.append(pool.submit(generate_chunk, plan, now, today, actor, encode))
         while pending:
             chunk = pending.pop(0).result()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(pool.submit(generate_chunk, nxt, now, today, actor))
+                pending.append(pool.submit(generate_chunk, nxt, now, today, actor, encode))
             yield chunk
 
 
@@ -530,7 +536,9 @@ def seed_persons(*, persons: int, province: str, county: str | None = None, seed
         if Person.objects.filter(division_code__startswith=scope).exists():
             existing = set(Person.objects.filter(division_code__startswith=scope).values_list("id_number_bidx", flat=True))
         with _bulk_load_mode(tables + (CertificateComponent, PersonVersion), persons >= BULK_MODE_FROM):
-            for chunk in _generate(plans, workers, now, today, actor_key):
+            # Workers format COPY text themselves unless rows must be filtered against existing persons.
+            encode = connection.vendor == "postgresql" and not existing
+            for chunk in _generate(plans, workers, now, today, actor_key, encode):
                 if existing:
                     skipped += _drop_existing(chunk, existing)
                 _write(cols, chunk)

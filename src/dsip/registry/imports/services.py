@@ -43,6 +43,7 @@ import json
 import logging
 import pickle  # noqa: S403 - only our own spool file, written and read by this module in one run
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,7 @@ from dsip.core.masking import mask_certificate
 from dsip.core.models import Job, JobStatus, OutboxEvent
 from dsip.registry.bulk import Table, bulk_insert, reserve_ids
 from dsip.registry.choices import PersonStatus, VersionSource
-from dsip.registry.imports.reader import HEADER_OF, ImportFileError, open_workbook, read_rows
+from dsip.registry.imports.reader import HEADER_OF, ImportFileError, read_rows
 from dsip.registry.imports.report import ReportLine, write_report
 from dsip.registry.imports.storage import (
     discard_upload,
@@ -201,9 +202,18 @@ def _count_lines(source: BinaryIO) -> int:
     """Data rows to expect, for the progress bar only (the reader reports real errors)."""
     source.seek(0)
     if source.read(2) == b"PK":
+        # Count <row> tags while inflating the first sheet's XML in blocks: loading the sheet with calamine
+        # just for its height would parse it twice and hold it twice.
         try:
-            return max(0, open_workbook(source).get_sheet_by_index(0).height - 1)
-        except Exception:  # noqa: BLE001 - only an estimate for the progress bar
+            with zipfile.ZipFile(source) as archive, archive.open("xl/worksheets/sheet1.xml") as sheet:
+                rows, tail = 0, b""
+                for block in iter(lambda: sheet.read(1 << 20), b""):
+                    data = tail + block
+                    rows += data.count(b"<row ") + data.count(b"<row>")
+                    tail = data[-5:]
+                    rows -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next block
+                return max(0, rows - 1)
+        except (KeyError, zipfile.BadZipFile, OSError):  # only an estimate for the progress bar
             return 0
     source.seek(0)
     return max(0, sum(block.count(b"\n") for block in iter(lambda: source.read(1 << 20), b"")) - 1)
