@@ -316,7 +316,10 @@ def _xlsx_cells(path: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
 
     try:
         workbook = open_workbook(path)
+        if not isinstance(path, Path):
+            path.close()  # calamine holds its own copy of the bytes; free ours before the sheet is parsed
         sheet = workbook.get_sheet_by_index(0)
+        del workbook  # and its copy of the file once the sheet is parsed: the sheet is the big part
     except (CalamineError, ValueError, OSError) as exc:
         raise ImportFileError("xlsx", _("The file could not be read as an XLSX workbook: %(error)s") % {"error": exc}) \
             from exc
@@ -352,6 +355,8 @@ def _xlsx_cells(path: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
 
 def read_rows(path: str | Path | BinaryIO, *, file_name: str = "") -> Iterator[Row]:
     """Data rows of a person file (a path, or a binary file object such as an opened sealed upload).
+
+    A file object holding a workbook is closed once calamine has read it (to free its bytes early).
 
     Raises ``ImportFileError`` for a file-level problem.
     """

@@ -6,9 +6,8 @@ How a run goes (``import_batch_run``):
    (the same rules as the entry form and the API) with the uploader's scope
    and one ``DivisionCache`` for the run; ID and certificate numbers are also
    checked against each other within the file and against the registry (one
-   ``IN`` query per ``LOOKUP_CHUNK`` rows). Valid rows are sealed right away
-   (``prepare_row``) and spooled to a temporary file, so memory stays flat and
-   the spool holds no plain sensitive value.
+   ``IN`` query per ``LOOKUP_CHUNK`` rows). Only line numbers and the
+   errors are kept, so memory stays flat for large files.
 2. **Nothing is written if any row is invalid**, unless the batch was created
    with ``skip_invalid``. Either way the error report (XLSX) lists every bad
    row with its line number, column and reason. A dry run stops here.
@@ -19,7 +18,10 @@ How a run goes (``import_batch_run``):
    person, an ``ImportedRow`` marker per line and **one** audit entry
    (``person.imported``) naming the batch, the lines and the person ids. A
    crash leaves whole chunks applied and none half-applied; running the batch
-   again skips the lines that have markers.
+   again skips the lines that have markers. The rows to write are read from
+   the file again, re-validated and sealed (``prepare_row``) in a helper
+   thread one chunk ahead of the writer, so nothing plain is spooled to disk
+   and Python and PostgreSQL work at the same time.
 
 The uploaded file rests sealed (``storage``) until the batch is done or
 refused; a failed batch keeps it so it can resume.
@@ -39,15 +41,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
-import pickle  # noqa: S403 - only our own spool file, written and read by this module in one run
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -62,7 +65,7 @@ from dsip.core.masking import mask_certificate
 from dsip.core.models import Job, JobStatus, OutboxEvent
 from dsip.registry.bulk import Table, bulk_insert, reserve_ids
 from dsip.registry.choices import PersonStatus, VersionSource
-from dsip.registry.imports.reader import HEADER_OF, ImportFileError, read_rows
+from dsip.registry.imports.reader import HEADER_OF, ImportFileError, Row, read_rows
 from dsip.registry.imports.report import ReportLine, write_report
 from dsip.registry.imports.storage import (
     discard_upload,
@@ -100,11 +103,13 @@ from dsip.registry.validation import CleanPerson, DivisionCache, PersonInvalid, 
 
 logger = logging.getLogger(__name__)
 
-APPLY_CHUNK = 5000
+APPLY_CHUNK = 2000
 LOOKUP_CHUNK = 2000
+READ_AHEAD = 500  # rows the helper thread reads ahead in the first pass
 JOB_KIND = "registry.import"
 CERT_CONTEXT = sealed_context("certificate_number")
 __all__ = ["imports_dir"]  # re-exported for the views
+T = TypeVar("T")
 
 
 def file_sha256(path: Path) -> str:
@@ -248,54 +253,79 @@ def _set_status(batch: ImportBatch, status: str, **fields: Any) -> None:
 
 
 def _run(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str], None] | None) -> ImportBatch:
+    # One helper thread reads the file (both passes) and, in the second pass, re-validates and seals the next
+    # chunk while this thread writes the current one: PostgreSQL's work on a chunk and Python's on the next then
+    # use both cores. The helper touches no database (every division code is cached by the first pass), and
+    # reading in one thread only keeps the spreadsheet's memory in one malloc arena.
+    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read")
+    try:
+        return _passes(batch, job, progress, helper)
+    finally:
+        helper.shutdown(wait=True, cancel_futures=True)
+
+
+def _ahead(helper: ThreadPoolExecutor, items: Iterator[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items from ``items``, the next list produced in ``helper`` while the caller works."""
+    following = helper.submit(_next_chunk, items, size)
+    while chunk := following.result():
+        following = helper.submit(_next_chunk, items, size)
+        yield chunk
+
+
+def _next_chunk(items: Iterator[T], size: int) -> list[T]:
+    return list(itertools.islice(items, size))
+
+
+def _passes(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str], None] | None,
+            helper: ThreadPoolExecutor) -> ImportBatch:
     source = _open_stored(batch)
-    estimate = _count_lines(source)
-    tracker = _Progress(batch, job, progress, total=estimate * (1 if batch.dry_run else 2))
+    tracker = _Progress(batch, job, progress, total=_count_lines(source) * (1 if batch.dry_run else 2))
     _set_status(batch, ImportStatus.VALIDATING, message="")
     done_lines = set(ImportedRow.objects.filter(batch=batch).values_list("line", flat=True))
+    divisions = DivisionCache()
+    today = timezone.localdate()
     actor = batch.created_by
-    with tempfile.TemporaryFile(dir=imports_dir(), prefix="spool-") as spool:
-        try:
-            outcome = _validate_all(batch, source, spool, done_lines, tracker)
-        except ImportFileError as exc:
-            report = write_report(report_path(batch), batch=batch,
-                                  lines=[ReportLine(exc.line or 0, "", "", exc.code, exc.message, "")])
-            _set_status(batch, ImportStatus.INVALID, message=exc.message, report_path=str(report),
-                        total_rows=0, valid_rows=0, invalid_rows=0, processed_rows=0)
-            discard_upload(batch.file_hash)
-            _finish_job(job, JobStatus.FAILED, exc.message, batch)
-            return batch
-        del source  # the plain bytes are not needed any more: the spool holds sealed, prepared rows
-        report = ""
-        if outcome.errors:
-            report = str(write_report(report_path(batch), batch=batch, lines=outcome.errors))
-        counts = {"total_rows": outcome.total, "valid_rows": outcome.valid, "invalid_rows": outcome.invalid_rows,
-                  "report_path": report}
-        if outcome.invalid_rows and not batch.skip_invalid:
-            message = _("%(n)s of %(total)s rows have errors; nothing was imported. Correct them (see the report) "
-                        "and upload the file again, or import only the valid rows.") % {
-                "n": outcome.invalid_rows, "total": outcome.total}
-            _set_status(batch, ImportStatus.INVALID, message=message, processed_rows=0, **counts)
-            discard_upload(batch.file_hash)
-            _finish_job(job, JobStatus.DONE, message, batch)
-            return batch
-        if batch.dry_run:
-            message = _("Dry run: %(valid)s valid rows, %(invalid)s rows with errors; nothing was written.") % {
-                "valid": outcome.valid, "invalid": outcome.invalid_rows}
-            _set_status(batch, ImportStatus.DONE, message=message, processed_rows=outcome.total, **counts)
-            discard_upload(batch.file_hash)
-            _finish_job(job, JobStatus.DONE, message, batch)
-            return batch
-        _set_status(batch, ImportStatus.APPLYING, **counts)
-        tracker.total = outcome.total + outcome.valid
-        tracker.done = outcome.total
-        spool.seek(0)
-        created = 0
-        for chunk in _spooled_chunks(spool, APPLY_CHUNK):
-            todo = [row for row in chunk if row.line not in done_lines]
-            if todo:
-                created += apply_chunk(batch=batch, actor=actor, rows=todo)
-            tracker.step(len(chunk), "applying")
+    try:
+        outcome = _validate_all(batch, _ahead(helper, read_rows(source, file_name=batch.file_name), READ_AHEAD),
+                                done_lines, tracker, divisions, today)
+    except ImportFileError as exc:
+        report = write_report(report_path(batch), batch=batch,
+                              lines=[ReportLine(exc.line or 0, "", "", exc.code, exc.message, "")])
+        _set_status(batch, ImportStatus.INVALID, message=exc.message, report_path=str(report),
+                    total_rows=0, valid_rows=0, invalid_rows=0, processed_rows=0)
+        discard_upload(batch.file_hash)
+        _finish_job(job, JobStatus.FAILED, exc.message, batch)
+        return batch
+    del source  # the write pass reads the file again; keep only one copy of it at a time
+    report = ""
+    if outcome.errors:
+        report = str(write_report(report_path(batch), batch=batch, lines=outcome.errors))
+    counts = {"total_rows": outcome.total, "valid_rows": outcome.valid, "invalid_rows": outcome.invalid_rows,
+              "report_path": report}
+    if outcome.invalid_rows and not batch.skip_invalid:
+        message = _("%(n)s of %(total)s rows have errors; nothing was imported. Correct them (see the report) "
+                    "and upload the file again, or import only the valid rows.") % {
+            "n": outcome.invalid_rows, "total": outcome.total}
+        _set_status(batch, ImportStatus.INVALID, message=message, processed_rows=0, **counts)
+        discard_upload(batch.file_hash)
+        _finish_job(job, JobStatus.DONE, message, batch)
+        return batch
+    if batch.dry_run:
+        message = _("Dry run: %(valid)s valid rows, %(invalid)s rows with errors; nothing was written.") % {
+            "valid": outcome.valid, "invalid": outcome.invalid_rows}
+        _set_status(batch, ImportStatus.DONE, message=message, processed_rows=outcome.total, **counts)
+        discard_upload(batch.file_hash)
+        _finish_job(job, JobStatus.DONE, message, batch)
+        return batch
+    _set_status(batch, ImportStatus.APPLYING, **counts)
+    tracker.total = outcome.total + outcome.valid
+    tracker.done = outcome.total
+    created = 0
+    rows = _prepared_rows(batch, _open_stored(batch), skip=outcome.invalid_lines | done_lines,
+                          divisions=divisions, today=today)
+    for chunk in _ahead(helper, rows, APPLY_CHUNK):
+        created += apply_chunk(batch=batch, actor=actor, rows=chunk)
+        tracker.step(len(chunk), "applying")
     total_created = ImportedRow.objects.filter(batch=batch).count()
     message = _("%(created)s persons imported; %(invalid)s rows with errors were skipped.") % {
         "created": total_created, "invalid": outcome.invalid_rows}
@@ -328,35 +358,43 @@ def _finish_job(job: Job | None, status: str, message: str, batch: ImportBatch) 
 class _Outcome:
     total: int
     valid: int
-    invalid_rows: int
     errors: list[ReportLine]
+    invalid_lines: set[int]
+
+    @property
+    def invalid_rows(self) -> int:
+        return len(self.invalid_lines)
 
 
 def _label(field: str) -> str:
     return HEADER_OF.get(field, field)
 
 
-def _validate_all(batch: ImportBatch, source: BinaryIO, spool: Any, done_lines: set[int],
-                  tracker: _Progress) -> _Outcome:
+def _key(bidx: str) -> int:
+    # The first 128 bits of a blind index, as an int: half the memory of the hex text for the in-file
+    # duplicate maps (200,000 rows), and a chance collision is below 1e-28.
+    return int(bidx[:32], 16)
+
+
+def _validate_all(batch: ImportBatch, chunks: Iterator[list[Row]], done_lines: set[int], tracker: _Progress,
+                  divisions: DivisionCache, today: date) -> _Outcome:
+    """First pass: every row validated and checked for duplicates; only line numbers and errors are kept."""
     errors: list[ReportLine] = []
     invalid_lines: set[int] = set()
-    seen_ids: dict[str, int] = {}
-    seen_certs: dict[str, int] = {}
-    pending: list[tuple[int, CleanPerson, str, str, str]] = []  # line, clean, id bidx, cert bidx, name
+    seen_ids: dict[int, int] = {}
+    pending: list[tuple[int, str, str, str]] = []  # line, id bidx, cert bidx, name
     total = valid = 0
-    today = timezone.localdate()
-    divisions = DivisionCache()  # one query per distinct division code, not per row
 
     def flush() -> None:
         nonlocal valid
         if not pending:
             return
-        taken_ids = set(Person.objects.filter(id_number_bidx__in=[p[2] for p in pending])
+        taken_ids = set(Person.objects.filter(id_number_bidx__in=[p[1] for p in pending])
                         .values_list("id_number_bidx", flat=True))
-        cert_keys = [p[3] for p in pending if p[3]]
+        cert_keys = [p[2] for p in pending if p[2]]
         taken_certs = set(Certificate.objects.filter(number_bidx__in=cert_keys).values_list("number_bidx", flat=True)) \
             if cert_keys else set()
-        for line, clean, bidx, cbidx, name in pending:
+        for line, bidx, cbidx, name in pending:
             row_errors = []
             if line not in done_lines:  # a line this batch already imported is not a duplicate of itself
                 if bidx in taken_ids:
@@ -369,13 +407,10 @@ def _validate_all(batch: ImportBatch, source: BinaryIO, spool: Any, done_lines: 
                 errors.extend(row_errors)
                 invalid_lines.add(line)
                 continue
-            if not batch.dry_run and line not in done_lines:
-                # Sealed here, so the spool never holds a plain ID number, phone or address.
-                pickle.dump(prepare_row(line, clean, bidx, cbidx), spool, protocol=pickle.HIGHEST_PROTOCOL)
             valid += 1
         pending.clear()
 
-    for row in read_rows(source, file_name=batch.file_name):
+    for row in itertools.chain.from_iterable(chunks):
         total += 1
         name = str(row.values.get("name", ""))[:50]
         row_errors = [ReportLine(row.line, _label(f) if f else "", f, code, msg, name) for f, code, msg in row.problems]
@@ -392,19 +427,16 @@ def _validate_all(batch: ImportBatch, source: BinaryIO, spool: Any, done_lines: 
         if clean is not None and not row_errors:
             bidx = id_blind_index(clean.id_number)
             cbidx = certificate_blind_index(clean.certificate_number) if clean.certificate_number else ""
-            if bidx in seen_ids:
+            # A valid certificate number starts with its holder's ID number, so a certificate repeated in the
+            # file always comes with a repeated ID number: checking IDs finds both.
+            id_key = _key(bidx)
+            if id_key in seen_ids:
                 row_errors.append(ReportLine(row.line, _label("id_number"), "id_number", "duplicate_in_file",
-                                             _("The same ID number is on line %(line)s.") % {"line": seen_ids[bidx]}, name))
-            elif cbidx and cbidx in seen_certs:
-                row_errors.append(ReportLine(row.line, _label("certificate_number"), "certificate_number",
-                                             "duplicate_in_file",
-                                             _("The same certificate number is on line %(line)s.") % {"line": seen_certs[cbidx]},
+                                             _("The same ID number is on line %(line)s.") % {"line": seen_ids[id_key]},
                                              name))
             else:
-                seen_ids[bidx] = row.line
-                if cbidx:
-                    seen_certs[cbidx] = row.line
-                pending.append((row.line, clean, bidx, cbidx, name))
+                seen_ids[id_key] = row.line
+                pending.append((row.line, bidx, cbidx, name))
                 if len(pending) >= LOOKUP_CHUNK:
                     flush()
         if row_errors:
@@ -414,7 +446,7 @@ def _validate_all(batch: ImportBatch, source: BinaryIO, spool: Any, done_lines: 
     flush()
     if total == 0:
         raise ImportFileError("no_rows", _("The file has headers but no data rows."))
-    return _Outcome(total=total, valid=valid, invalid_rows=len(invalid_lines), errors=errors)
+    return _Outcome(total=total, valid=valid, errors=errors, invalid_lines=invalid_lines)
 
 
 # ---------------------------------------------------------------------------
@@ -465,18 +497,21 @@ def prepare_row(line: int, clean: CleanPerson, id_bidx: str, cert_bidx: str) -> 
     return PreparedRow(line, person, household, certificate, list(clean.components), snapshot, changes)
 
 
-def _spooled_chunks(spool: Any, size: int) -> Iterator[list[PreparedRow]]:
-    chunk: list[PreparedRow] = []
-    while True:
+def _prepared_rows(batch: ImportBatch, source: BinaryIO, *, skip: set[int], divisions: DivisionCache,
+                   today: date) -> Iterator[PreparedRow]:
+    """Second pass: the rows to write, read again and sealed (nothing but line numbers was kept in between)."""
+    for row in read_rows(source, file_name=batch.file_name):
+        if row.line in skip:
+            continue
         try:
-            chunk.append(pickle.load(spool))  # noqa: S301 - our own spool, see the import
-        except EOFError:
-            break
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+            clean = validate_person(row.values, scope=batch.division_code, today=today, divisions=divisions)
+        except DomainError as exc:  # the file is sealed under its hash, so this means a rule changed meanwhile
+            raise DomainError(code=ErrorCode.CONFLICT, message=_(
+                "Line %(line)s passed validation but fails it on the second reading; run the import again.")
+                % {"line": row.line}) from exc
+        id_bidx = id_blind_index(clean.id_number)
+        cert_bidx = certificate_blind_index(clean.certificate_number) if clean.certificate_number else ""
+        yield prepare_row(row.line, clean, id_bidx, cert_bidx)
 
 
 # ---------------------------------------------------------------------------
