@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dsip.accounts.models import User
 from dsip.core.context import actor_context
 from dsip.core.errors import DomainError
+from dsip.core.users import user_by_username_or_error
 from dsip.registry.imports.services import import_batch_create, import_batch_run
 from dsip.registry.imports.template import build_template
 from dsip.registry.models import ImportStatus
@@ -43,9 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         actor = None
         if options["username"]:
-            actor = User.objects.filter(username=options["username"]).first()
-            if actor is None:
-                raise CommandError(f"No user named {options['username']!r}.")
+            actor = user_by_username_or_error(options["username"])
         verbose = options["verbosity"] > 0
         interactive = sys.stderr.isatty()
 

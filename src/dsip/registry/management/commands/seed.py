@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dsip.accounts.models import User
 from dsip.core.context import actor_context
 from dsip.core.errors import DomainError
+from dsip.core.users import user_by_username_or_error
 from dsip.registry.seed import seed_persons
 
 
@@ -29,9 +29,7 @@ class Command(BaseCommand):
             raise CommandError("--province must be a 2-digit code such as 42.")
         actor = None
         if options["username"]:
-            actor = User.objects.filter(username=options["username"]).first()
-            if actor is None:
-                raise CommandError(f"No user named {options['username']!r}.")
+            actor = user_by_username_or_error(options["username"])
         verbose = options["verbosity"] > 0
 
         def progress(done: int, total: int) -> None:
