@@ -1,7 +1,11 @@
 """Region scope: the one layer that decides what a user may see and touch.
 
 Division codes are hierarchical short codes (2, 4, 6, 9, 12 digits), so
-"inside X" is a prefix test on the code. Each scoped model declares the field
+"inside X" is a prefix test on the code. In SQL it is written as a range,
+``code >= X AND code < next(X)`` (``prefix_range``), not ``LIKE 'X%'``: a
+range uses a plain b-tree index under any collation (LIKE needs the C
+collation or a ``varchar_pattern_ops`` index) and lets composite indexes that
+start with the code, e.g. (division_code, name, id), serve ordered scans. Each scoped model declares the field
 that holds its division code with ``scope_field`` on its manager's queryset
 (see ``ScopedQuerySet``); selectors call ``scoped(queryset, user)`` and
 nothing else filters by region. A user with no org unit sees nothing; a
@@ -36,6 +40,35 @@ def code_within(code: str | None, scope: str | None) -> bool:
     return scope is not None and code is not None and code.startswith(scope)
 
 
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest digit string greater than every string that starts with ``prefix``; None if none is.
+
+    The last digit that is not 9 is incremented and the digits after it dropped
+    ('42' -> '43', '4209' -> '421', '99' -> None). Only for digit prefixes.
+    """
+    head = prefix.rstrip("9")
+    if not head:
+        return None
+    return head[:-1] + chr(ord(head[-1]) + 1)
+
+
+def prefix_q(field: str, prefix: str) -> models.Q:
+    """``field`` starts with ``prefix``, as an index-friendly range when the prefix is digits.
+
+    Division codes are digits, and digit strings compare the same way in every
+    collation (no ignorable characters, digits in order), so the range selects
+    exactly the codes that start with the prefix. Anything else falls back to
+    ``startswith`` (a range over arbitrary text is collation-dependent).
+    """
+    if not prefix:
+        return models.Q()
+    if not (prefix.isascii() and prefix.isdigit()):
+        return models.Q(**{f"{field}__startswith": prefix})
+    upper = prefix_upper_bound(prefix)
+    q = models.Q(**{f"{field}__gte": prefix})
+    return q & models.Q(**{f"{field}__lt": upper}) if upper is not None else q
+
+
 class ScopedQuerySet(models.QuerySet[M]):
     """QuerySet of a model that lives in a division; ``scope_field`` names the code path."""
 
@@ -46,7 +79,7 @@ class ScopedQuerySet(models.QuerySet[M]):
             return self.none()
         if scope == "":
             return self.all()
-        return self.filter(**{f"{self.scope_field}__startswith": scope})
+        return self.filter(prefix_q(self.scope_field, scope))
 
 
 def scoped(queryset: models.QuerySet[M] | models.Manager[M] | type[M], actor: Any) -> models.QuerySet[M]:
