@@ -56,17 +56,17 @@ class PersonQuerySet(ScopedQuerySet["Person"]):
 
 
 class Person(models.Model):
-    name = models.CharField(_("name"), max_length=50, db_index=True)
-    name_pinyin = models.CharField(_("name in pinyin"), max_length=120, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=120, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"), db_index=True)
+    birth_date = models.DateField(_("birth date"))
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
 
     id_number_enc = models.TextField(_("ID number (sealed)"))
-    id_number_bidx = models.CharField(max_length=64, unique=True)
+    id_number_bidx = models.CharField(max_length=64)  # unique: see Meta.constraints
     id_number_mask = models.CharField(_("ID number"), max_length=18)
 
-    division_code = models.CharField(_("household registration division"), max_length=12, db_index=True)
+    division_code = models.CharField(_("household registration division"), max_length=12)
     household_type = models.CharField(_("household type"), max_length=2, choices=HouseholdType.choices)
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
@@ -76,7 +76,7 @@ class Person(models.Model):
     address_enc = models.TextField(_("residence address (sealed)"), blank=True)
     address_mask = models.CharField(_("residence address"), max_length=20, blank=True)
     phone_enc = models.TextField(_("phone (sealed)"), blank=True)
-    phone_bidx = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_bidx = models.CharField(max_length=64, blank=True)
     phone_mask = models.CharField(_("phone"), max_length=20, blank=True)
 
     marital_status = models.CharField(_("marital status"), max_length=2, choices=MaritalStatus.choices, blank=True)
@@ -87,15 +87,16 @@ class Person(models.Model):
     guardian_phone_enc = models.TextField(_("guardian phone (sealed)"), blank=True)
     guardian_phone_mask = models.CharField(_("guardian phone"), max_length=20, blank=True)
 
-    status = models.CharField(_("status"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
     status_date = models.DateField(_("status effective date"), null=True, blank=True)
     status_source = models.CharField(_("status source"), max_length=40, blank=True)
 
     # Denormalised from the current certificate for fast filtered lists.
-    category = models.CharField(_("disability category"), max_length=1, choices=DisabilityCategory.choices, blank=True, db_index=True)
+    category = models.CharField(_("disability category"), max_length=1, choices=DisabilityCategory.choices, blank=True)
     level = models.CharField(_("disability level"), max_length=1, choices=DisabilityLevel.choices, blank=True)
 
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from")
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+                                    db_index=False)  # partial index in Meta: almost all rows are NULL
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -105,10 +106,28 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        # Explicit indexes rather than db_index=True: on PostgreSQL a db_index/unique CharField also
+        # gets a varchar_pattern_ops "_like" twin, useless for exact or range lookups, and every
+        # index costs each COPY row of a seed or import. Region scope is a range on division_code
+        # (dsip.core.scoping), so person_div_name serves it, the list's default order
+        # (division_code, name, id) and, with merged_into last (a key column, not INCLUDE: SQLite has none),
+        # an index-only COUNT of the rows not merged away.
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_bidx"], name="person_id_number_bidx_uniq"),
+        ]
         indexes = [
-            models.Index(fields=["division_code", "name"], name="person_div_name"),
-            models.Index(fields=["name", "birth_date"], name="person_name_birth"),
-            models.Index(fields=["birth_date", "name_pinyin"], name="person_birth_pinyin"),
+            models.Index(fields=["division_code", "name", "id", "merged_into"], name="person_div_name"),
+            models.Index(fields=["name", "birth_date"], name="person_name_birth"),  # also ORDER BY name
+            models.Index(fields=["birth_date", "name_pinyin"], name="person_birth_pinyin"),  # also birth_date alone
+            # Sorting a county by age: an index-only scan of the county, then a narrow sort (without
+            # it the planner walks person_birth_pinyin and filters, ~100k heap reads by page 100).
+            models.Index(fields=["division_code", "birth_date", "id", "merged_into"], name="person_div_birth"),
+            # Pinyin prefix search is LIKE 'x%': needs pattern ops unless the collation is C.
+            models.Index(fields=["name_pinyin"], opclasses=["varchar_pattern_ops"], name="person_pinyin_prefix"),
+            models.Index(fields=["phone_bidx"], name="person_phone_bidx"),
+            models.Index(fields=["status"], name="person_status"),
+            models.Index(fields=["merged_into"], condition=models.Q(merged_into__isnull=False),
+                         name="person_merged_into"),
         ]
 
     def __str__(self) -> str:
