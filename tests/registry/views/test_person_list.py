@@ -117,3 +117,19 @@ def test_list_page_and_api_list_queries_do_not_grow_with_the_page(client, wuchan
     api_large = _queries(client, "/api/v1/persons")
     assert page_small == page_large
     assert api_small == api_large
+
+
+def test_pages_follow_the_default_order_division_then_name(client, wuchang_clerk, monkeypatch):
+    from dsip.registry.views import list as listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    names = sorted(person_data(n)["name"] for n in range(5))
+    for n in range(5):
+        register(wuchang_clerk, n)
+    client.force_login(wuchang_clerk)
+    bodies = [client.get(LIST, {"page": page}).content.decode() for page in (1, 2, 3)]
+    for page, wanted in enumerate((names[0:2], names[2:4], names[4:5])):
+        assert all(name in bodies[page] for name in wanted)
+        assert not any(name in bodies[page] for name in names if name not in wanted)
+    assert len(set(names)) == 5
+    assert 'rel="next"' in bodies[0] and 'rel="next"' not in bodies[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -53,13 +53,25 @@ def sort_headers(query: QueryDict, current: str) -> list[dict[str, Any]]:
     return headers
 
 
+class PersonPaginator(Paginator):
+    """Pages of a ``person_list`` queryset, each read with ``selectors.person_page``."""
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(selectors.person_page(self.object_list, bottom, top), number, self)
+
+
 def results_context(request: HttpRequest, form: PersonSearchForm, lookup_form: PersonLookupForm | None = None,
                     export_form: ExportReasonForm | None = None) -> dict[str, Any]:
     if form.is_bound and not form.is_valid():
         queryset = selectors.person_list(user=request.user, filters={}).none()
     else:
         queryset = selectors.person_list(user=request.user, filters=form.filters())
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = PersonPaginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     persons = list(page.object_list)
     query = request.GET.copy()
