@@ -2,10 +2,13 @@
 
     DSIP_DATABASE_URL=postgres://… .venv/bin/python bench/bench_import.py [--rows 100000]
 
-Writes the file in a child process (so its memory does not count), then imports it as the system
-with the same service the page and the command use, and prints the wall time, the time of the
-validation and apply phases, the persons created and the peak RSS (``resource.getrusage``).
-Targets: at most 60 s and 300 MB. Rows are in Beijing (11) so they never collide with a seeded 42.
+Writes the file in a child process, deletes the persons of an earlier run in another, then imports
+the file in a third child as the system, with the same service the page and the command use. That
+process prints the wall time, the time of the validation and apply phases, the persons created and
+the peak RSS (``resource.getrusage``) of itself (RUSAGE_SELF) and of its own children, i.e. the
+XLSX parsing processes (RUSAGE_CHILDREN, the largest of them); the file writer and the clean-up are
+not its children, so they never count. Targets: at most 60 s, and at most 300 MB for every process.
+Rows are in Beijing (11) so they never collide with a seeded 42.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--make-file", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--clean-up", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--run", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make_file:
         make_file(Path(args.make_file), args.rows)
@@ -71,14 +75,22 @@ def main() -> None:
     if args.clean_up:
         clean_up(args.clean_up)
         return
+    if args.run:
+        run_import(Path(args.run), args.rows)
+        return
     path = Path("/tmp") / f"dsip-bench-import-{args.rows}.xlsx"
     if not path.exists():
         start = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--make-file", str(path)], check=True)  # noqa: S603
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
     # Persons of an earlier run are deleted in a child process: deleting 100,000 persons through the ORM
-    # loads them all, which would count in this process's peak memory.
+    # loads them all. The import runs in a child of its own, so that RUSAGE_CHILDREN there counts only the
+    # processes the import starts (a process's children figure keeps the largest child it ever waited for).
     subprocess.run([sys.executable, __file__, "--clean-up", path.name], check=True)  # noqa: S603
+    subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--run", str(path)], check=True)  # noqa: S603
+
+
+def run_import(path: Path, rows: int) -> None:
     setup_django()
     from dsip.registry.imports.services import import_batch_create, import_batch_run
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -94,12 +106,13 @@ def main() -> None:
     batch = import_batch_run(batch_id=batch.pk, progress=progress)
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print()
-    print(f"import of {args.rows:,} rows: {elapsed:.1f} s (validation {phases.get('applying', elapsed):.1f} s, "
+    print(f"import of {rows:,} rows: {elapsed:.1f} s (validation {phases.get('applying', elapsed):.1f} s, "
           f"apply {elapsed - phases.get('applying', elapsed):.1f} s); status {batch.status}, "
           f"{batch.created_persons:,} persons created; {batch.message}")
-    print(f"peak RSS {peak:.0f} MB (after Django start-up {rss_before:.0f} MB); targets 60 s and 300 MB")
-
+    print(f"peak RSS: importing process {peak:.0f} MB (after Django start-up {rss_before:.0f} MB), "
+          f"largest child {children:.0f} MB, max {max(peak, children):.0f} MB; targets 60 s and 300 MB per process")
 
 if __name__ == "__main__":
     main()

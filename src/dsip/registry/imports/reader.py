@@ -34,6 +34,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import io
+import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -302,61 +306,81 @@ def _csv_cells(path: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
 # XLSX
 
 
-def open_workbook(source: Path | BinaryIO) -> Any:
-    from python_calamine import CalamineWorkbook
-
-    if isinstance(source, Path):
-        return CalamineWorkbook.from_path(str(source))
-    source.seek(0)
-    return CalamineWorkbook.from_filelike(source)
+WORKER = Path(__file__).with_name("xlsx_worker.py")
 
 
-def _xlsx_cells(path: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
-    from python_calamine import CalamineError
+class _WorkerUnpickler(pickle.Unpickler):
+    """Unpickles the worker's messages: built-in types and the date/time cell values, nothing else."""
 
-    try:
-        workbook = open_workbook(path)
-        if not isinstance(path, Path):
-            path.close()  # calamine holds its own copy of the bytes; free ours before the sheet is parsed
-        sheet = workbook.get_sheet_by_index(0)
-        del workbook  # and its copy of the file once the sheet is parsed: the sheet is the big part
-    except (CalamineError, ValueError, OSError) as exc:
-        raise ImportFileError("xlsx", _("The file could not be read as an XLSX workbook: %(error)s") % {"error": exc}) \
-            from exc
-    if sheet.total_height - 1 > MAX_ROWS + 1 and sheet.height > MAX_ROWS + 1:
-        raise ImportFileError(
-            "too_many_rows",
-            _("Line %(line)s: a file may hold at most %(max)s data rows; split it into smaller files.")
-            % {"line": MAX_ROWS + 2, "max": f"{MAX_ROWS:,}"},
-            line=MAX_ROWS + 2,
+    ALLOWED = frozenset({("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
+                         ("datetime", "timedelta")})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"unexpected {module}.{name} from the XLSX worker")
+        return super().find_class(module, name)
+
+
+def _xlsx_cells(source: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of the first sheet, parsed by calamine in a child process (``xlsx_worker``).
+
+    The plain bytes go to the child through its stdin (never to disk); a file object is closed once
+    they are sent. The child exits when the sheet is sent, or is killed if the caller stops early.
+    """
+    with _binary(source) as fh:
+        data = fh.getbuffer() if isinstance(fh, io.BytesIO) else fh.read()
+        # -I: no user site, no PYTHONPATH, no script directory on the path: only the stdlib and calamine load.
+        proc = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter, our worker script, a number
+            [sys.executable, "-I", str(WORKER), str(MAX_ROWS)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16,
         )
-    start_row, start_col = sheet.start or (0, 0)
-    # Merged ranges, absolute (row, col): every covered cell shows the top-left value.
-    merged: dict[int, list[tuple[int, int, int, int]]] = {}
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-        for r in range(r0, r1 + 1):
-            merged.setdefault(r, []).append((r0, c0, c1, r))
-    top_left: dict[tuple[int, int], Any] = {}
-    for offset, cells in enumerate(sheet.iter_rows()):
-        absolute = start_row + offset
-        cells = list(cells)
-        if start_col:
-            cells = [""] * start_col + cells
-        for r0, c0, c1, r in merged.get(absolute, ()):
-            if r == r0:
-                top_left[(r0, c0)] = cells[c0] if c0 < len(cells) else ""
-            value = top_left.get((r0, c0), "")
-            for c in range(c0, c1 + 1):
-                while len(cells) <= c:
-                    cells.append("")
-                cells[c] = value
-        yield absolute + 1, cells
+        try:
+            proc.stdin.write(data)
+        except BrokenPipeError:
+            pass  # the child died early; its exit status is reported below
+        finally:
+            proc.stdin.close()
+            del data
+    if not isinstance(source, Path):
+        source.close()  # the child has its own copy of the bytes; free ours before the sheet is parsed
+    try:
+        while True:
+            try:
+                # One unpickler per message: the child pickles each message on its own, with a memo of its own.
+                message = _WorkerUnpickler(proc.stdout).load()
+            except EOFError:
+                proc.wait()
+                raise RuntimeError(f"the XLSX reader process ended without finishing (exit status {proc.returncode})") \
+                    from None
+            kind = message[0]
+            if kind == "rows":
+                yield from message[1]
+            elif kind == "end":
+                proc.stdout.close()
+                proc.wait(timeout=60)  # it has sent everything and is exiting; not killed, so it exits cleanly
+                break
+            elif kind == "error" and message[1] == "too_many_rows":
+                line = int(message[2])
+                raise ImportFileError(
+                    "too_many_rows",
+                    _("Line %(line)s: a file may hold at most %(max)s data rows; split it into smaller files.")
+                    % {"line": line, "max": f"{MAX_ROWS:,}"},
+                    line=line,
+                )
+            else:
+                raise ImportFileError(
+                    "xlsx", _("The file could not be read as an XLSX workbook: %(error)s") % {"error": message[2]})
+    finally:
+        proc.stdout.close()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
 
 
 def read_rows(path: str | Path | BinaryIO, *, file_name: str = "") -> Iterator[Row]:
     """Data rows of a person file (a path, or a binary file object such as an opened sealed upload).
 
-    A file object holding a workbook is closed once calamine has read it (to free its bytes early).
+    A file object holding a workbook is closed once its bytes are handed to the XLSX worker process.
 
     Raises ``ImportFileError`` for a file-level problem.
     """
