@@ -81,7 +81,7 @@ def test_rows_of_many_messages_arrive_intact(tmp_path, monkeypatch):
 
 def test_a_crashed_child_fails_the_read(tmp_path, monkeypatch):
     crashing = tmp_path / "crash.py"
-    crashing.write_text("import sys\nsys.stdin.buffer.read()\nsys.exit(3)\n")
+    crashing.write_text("import sys\nsys.exit(3)\n")
     monkeypatch.setattr(reader, "WORKER", crashing)
     path = write_xlsx(tmp_path / "p.xlsx", [list(good_row(1).values())])
     with pytest.raises(RuntimeError, match="exit status 3"):
@@ -92,3 +92,35 @@ def test_the_parent_unpickles_only_cell_types():
     payload = pickle.dumps(("rows", [(1, [ImportFileError("x", "y")])]))
     with pytest.raises(pickle.UnpicklingError):
         reader._WorkerUnpickler(io.BytesIO(payload)).load()
+
+
+def test_one_child_parses_the_sheet_once_for_both_passes(tmp_path, monkeypatch):
+    from dsip.registry.imports.reader import PersonFile
+
+    started = []
+    real_popen = reader.subprocess.Popen
+
+    def spy(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(reader.subprocess, "Popen", spy)
+    path = write_xlsx(tmp_path / "p.xlsx", [list(good_row(i).values()) for i in range(5)])
+    with PersonFile(io.BytesIO(path.read_bytes()), file_name="p.xlsx") as person_file:
+        first = [(r.line, r.values) for r in person_file.rows()]
+        second = [(r.line, r.values) for r in person_file.rows()]
+        assert started[0].returncode is None  # still serving, between the passes
+    assert first == second and [line for line, _v in first] == [2, 3, 4, 5, 6]
+    assert len(started) == 1 and started[0].returncode == 0  # one child, ended cleanly on close
+
+
+def test_a_reading_stopped_half_way_cannot_be_followed_by_another(tmp_path, monkeypatch):
+    from dsip.registry.imports.reader import PersonFile
+
+    monkeypatch.setattr(reader, "MAX_ROWS", 100_000)
+    path = write_xlsx(tmp_path / "many.xlsx", [list(good_row(i).values()) for i in range(3000)])
+    with PersonFile(path) as person_file:
+        rows = person_file.rows()
+        next(rows)
+        with pytest.raises(RuntimeError, match="unfinished"):
+            next(person_file.rows())

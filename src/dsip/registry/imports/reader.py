@@ -321,45 +321,52 @@ class _WorkerUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def _xlsx_cells(source: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
-    """Rows of the first sheet, parsed by calamine in a child process (``xlsx_worker``).
+class _XlsxWorker:
+    """The calamine child process of one XLSX file (``xlsx_worker``), read once per ``cells()`` call.
 
-    The plain bytes go to the child through its stdin (never to disk); a file object is closed once
-    they are sent. The child exits when the sheet is sent, or is killed if the caller stops early.
+    The plain bytes go to the child through its stdin (never to disk) and the sheet is parsed once, in the
+    child, for all the readings; it is freed when the child exits on ``close()``.
     """
-    with _binary(source) as fh:
-        data = fh.getbuffer() if isinstance(fh, io.BytesIO) else fh.read()
+
+    def __init__(self, data: bytes | memoryview):
         # -I: no user site, no PYTHONPATH, no script directory on the path: only the stdlib and calamine load.
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter, our worker script, a number
+        self.proc = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter, our worker script, a number
             [sys.executable, "-I", str(WORKER), str(MAX_ROWS)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16,
         )
+        self.busy = False
         try:
-            proc.stdin.write(data)
+            self.proc.stdin.write(len(data).to_bytes(8, "big"))
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
         except BrokenPipeError:
-            pass  # the child died early; its exit status is reported below
-        finally:
-            proc.stdin.close()
-            del data
-    if not isinstance(source, Path):
-        source.close()  # the child has its own copy of the bytes; free ours before the sheet is parsed
-    try:
+            pass  # the child died early; the first reading reports its exit status
+
+    def cells(self) -> Iterator[tuple[int, list[Any]]]:
+        if self.busy:  # an earlier reading stopped half-way: its rows would come first
+            raise RuntimeError("the XLSX reader process is still sending an unfinished reading")
+        self.busy = True
+        try:
+            self.proc.stdin.write(b"R")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass
         while True:
             try:
                 # One unpickler per message: the child pickles each message on its own, with a memo of its own.
-                message = _WorkerUnpickler(proc.stdout).load()
+                message = _WorkerUnpickler(self.proc.stdout).load()
             except EOFError:
-                proc.wait()
-                raise RuntimeError(f"the XLSX reader process ended without finishing (exit status {proc.returncode})") \
-                    from None
+                self.close()
+                raise RuntimeError(
+                    f"the XLSX reader process ended without finishing (exit status {self.proc.returncode})") from None
             kind = message[0]
             if kind == "rows":
                 yield from message[1]
             elif kind == "end":
-                proc.stdout.close()
-                proc.wait(timeout=60)  # it has sent everything and is exiting; not killed, so it exits cleanly
-                break
+                self.busy = False
+                return
             elif kind == "error" and message[1] == "too_many_rows":
+                self.busy = False
                 line = int(message[2])
                 raise ImportFileError(
                     "too_many_rows",
@@ -368,29 +375,76 @@ def _xlsx_cells(source: Path | BinaryIO) -> Iterator[tuple[int, list[Any]]]:
                     line=line,
                 )
             else:
+                self.busy = False
                 raise ImportFileError(
                     "xlsx", _("The file could not be read as an XLSX workbook: %(error)s") % {"error": message[2]})
-    finally:
-        proc.stdout.close()
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+
+    def close(self) -> None:
+        """End the child: closing stdin lets it exit; one stopped half-way through a reading is killed."""
+        if self.proc.returncode is not None:
+            return
+        with contextlib.suppress(BrokenPipeError):
+            self.proc.stdin.close()
+        if self.busy:
+            self.proc.kill()
+        self.proc.stdout.close()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class PersonFile:
+    """A person file opened for one or more readings of its rows (the import validates, then writes).
+
+    An XLSX file is handed to its calamine child process (``xlsx_worker``) on the first reading and the
+    file object is closed then, so the importing process holds neither the plain bytes nor the parsed
+    sheet; a CSV file is read again from the start for each reading. Use it as a context manager (or
+    call ``close``) so the child process ends.
+    """
+
+    def __init__(self, source: str | Path | BinaryIO, *, file_name: str = ""):
+        self.source = Path(source) if isinstance(source, str) else source
+        name = (file_name or (self.source.name if isinstance(self.source, Path) else "")).lower()
+        with _binary(self.source) as fh:
+            magic = fh.read(4)
+        self.xlsx = magic.startswith(b"PK")
+        self.misnamed = not self.xlsx and name.endswith((".xlsx", ".xlsm", ".xls"))
+        self._worker: _XlsxWorker | None = None
+
+    def rows(self) -> Iterator[Row]:
+        """Data rows from the start of the file. Raises ``ImportFileError`` for a file-level problem."""
+        if self.misnamed:
+            raise ImportFileError("xlsx", _("The file is named like a workbook but is not an XLSX file."))
+        if not self.xlsx:
+            return _rows_from_cells(_csv_cells(self.source))
+        if self._worker is None:
+            with _binary(self.source) as fh:
+                data = fh.getbuffer() if isinstance(fh, io.BytesIO) else fh.read()
+                self._worker = _XlsxWorker(data)
+                del data
+            if not isinstance(self.source, Path):
+                self.source.close()  # the child has its own copy of the bytes
+        return _rows_from_cells(self._worker.cells())
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+
+    def __enter__(self) -> PersonFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def read_rows(path: str | Path | BinaryIO, *, file_name: str = "") -> Iterator[Row]:
-    """Data rows of a person file (a path, or a binary file object such as an opened sealed upload).
+    """Data rows of a person file read once (a path, or a binary file object such as an opened sealed upload).
 
     A file object holding a workbook is closed once its bytes are handed to the XLSX worker process.
 
     Raises ``ImportFileError`` for a file-level problem.
     """
-    if isinstance(path, str):
-        path = Path(path)
-    name = (file_name or (path.name if isinstance(path, Path) else "")).lower()
-    with _binary(path) as fh:
-        magic = fh.read(4)
-    if magic.startswith(b"PK"):
-        return _rows_from_cells(_xlsx_cells(path))
-    if name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise ImportFileError("xlsx", _("The file is named like a workbook but is not an XLSX file."))
-    return _rows_from_cells(_csv_cells(path))
+    with PersonFile(path, file_name=file_name) as person_file:
+        yield from person_file.rows()

@@ -23,6 +23,11 @@ How a run goes (``import_batch_run``):
    thread one chunk ahead of the writer, so nothing plain is spooled to disk
    and Python and PostgreSQL work at the same time.
 
+An XLSX file is parsed once, by calamine in a child process
+(``reader.PersonFile``, ``xlsx_worker``) that streams the rows over a pipe
+for each pass, so the parsed sheet (~125 MB per 100,000 rows) never sits in
+the importing process and the parsing runs on the other core.
+
 The uploaded file rests sealed (``storage``) until the batch is done or
 refused; a failed batch keeps it so it can resume.
 
@@ -65,7 +70,7 @@ from dsip.core.masking import mask_certificate
 from dsip.core.models import Job, JobStatus, OutboxEvent
 from dsip.registry.bulk import Table, bulk_insert, reserve_ids
 from dsip.registry.choices import PersonStatus, VersionSource
-from dsip.registry.imports.reader import HEADER_OF, ImportFileError, Row, read_rows
+from dsip.registry.imports.reader import HEADER_OF, ImportFileError, PersonFile, Row
 from dsip.registry.imports.report import ReportLine, write_report
 from dsip.registry.imports.storage import (
     discard_upload,
@@ -255,13 +260,17 @@ def _set_status(batch: ImportBatch, status: str, **fields: Any) -> None:
 def _run(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str], None] | None) -> ImportBatch:
     # One helper thread reads the file (both passes) and, in the second pass, re-validates and seals the next
     # chunk while this thread writes the current one: PostgreSQL's work on a chunk and Python's on the next then
-    # use both cores. The helper touches no database (every division code is cached by the first pass), and
-    # reading in one thread only keeps the spreadsheet's memory in one malloc arena.
-    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read")
-    try:
-        return _passes(batch, job, progress, helper)
-    finally:
-        helper.shutdown(wait=True, cancel_futures=True)
+    # use both cores. The helper touches no database (every division code is cached by the first pass).
+    source = _open_stored(batch)
+    total = _count_lines(source) * (1 if batch.dry_run else 2)
+    # The file outlives the helper: its XLSX child is ended only once the helper has stopped reading from it.
+    with PersonFile(source, file_name=batch.file_name) as person_file:
+        del source  # an XLSX file's bytes are dropped once its child has them
+        helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read")
+        try:
+            return _passes(batch, job, progress, helper, person_file, total)
+        finally:
+            helper.shutdown(wait=True, cancel_futures=True)
 
 
 def _ahead(helper: ThreadPoolExecutor, items: Iterator[T], size: int) -> Iterator[list[T]]:
@@ -277,16 +286,15 @@ def _next_chunk(items: Iterator[T], size: int) -> list[T]:
 
 
 def _passes(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, str], None] | None,
-            helper: ThreadPoolExecutor) -> ImportBatch:
-    source = _open_stored(batch)
-    tracker = _Progress(batch, job, progress, total=_count_lines(source) * (1 if batch.dry_run else 2))
+            helper: ThreadPoolExecutor, person_file: PersonFile, total: int) -> ImportBatch:
+    tracker = _Progress(batch, job, progress, total=total)
     _set_status(batch, ImportStatus.VALIDATING, message="")
     done_lines = set(ImportedRow.objects.filter(batch=batch).values_list("line", flat=True))
     divisions = DivisionCache()
     today = timezone.localdate()
     actor = batch.created_by
     try:
-        outcome = _validate_all(batch, _ahead(helper, read_rows(source, file_name=batch.file_name), READ_AHEAD),
+        outcome = _validate_all(batch, _ahead(helper, person_file.rows(), READ_AHEAD),
                                 done_lines, tracker, divisions, today)
     except ImportFileError as exc:
         report = write_report(report_path(batch), batch=batch,
@@ -296,7 +304,6 @@ def _passes(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, s
         discard_upload(batch.file_hash)
         _finish_job(job, JobStatus.FAILED, exc.message, batch)
         return batch
-    del source  # the write pass reads the file again; keep only one copy of it at a time
     report = ""
     if outcome.errors:
         report = str(write_report(report_path(batch), batch=batch, lines=outcome.errors))
@@ -321,7 +328,7 @@ def _passes(batch: ImportBatch, job: Job | None, progress: Callable[[int, int, s
     tracker.total = outcome.total + outcome.valid
     tracker.done = outcome.total
     created = 0
-    rows = _prepared_rows(batch, _open_stored(batch), skip=outcome.invalid_lines | done_lines,
+    rows = _prepared_rows(batch, person_file.rows(), skip=outcome.invalid_lines | done_lines,
                           divisions=divisions, today=today)
     for chunk in _ahead(helper, rows, APPLY_CHUNK):
         created += apply_chunk(batch=batch, actor=actor, rows=chunk)
@@ -497,10 +504,10 @@ def prepare_row(line: int, clean: CleanPerson, id_bidx: str, cert_bidx: str) -> 
     return PreparedRow(line, person, household, certificate, list(clean.components), snapshot, changes)
 
 
-def _prepared_rows(batch: ImportBatch, source: BinaryIO, *, skip: set[int], divisions: DivisionCache,
+def _prepared_rows(batch: ImportBatch, rows: Iterator[Row], *, skip: set[int], divisions: DivisionCache,
                    today: date) -> Iterator[PreparedRow]:
     """Second pass: the rows to write, read again and sealed (nothing but line numbers was kept in between)."""
-    for row in read_rows(source, file_name=batch.file_name):
+    for row in rows:
         if row.line in skip:
             continue
         try:

@@ -1,15 +1,18 @@
 """Child process that parses an XLSX upload and streams its rows to the importing process.
 
 Run as a script by path (``python -I xlsx_worker.py MAX_ROWS``), so only the standard library and
-python-calamine are loaded, never Django or the ``dsip`` package. The parent writes the plain file
-bytes to stdin and closes it; this process parses the first sheet and writes pickled messages to
-stdout:
+python-calamine are loaded, never Django or the ``dsip`` package. The parent writes the size of the
+plain file (8 bytes, big-endian) and the bytes to stdin; this process parses the first sheet once.
+Then each ``R`` byte on stdin asks for one reading of the sheet (the import reads it twice: the
+validation pass and the write pass), answered on stdout with pickled messages:
 
 * ``("rows", [(line, cells), ...])`` — up to ``CHUNK`` rows, merged cells filled in, ``line`` the
   row number Excel shows (empty rows are sent too, so the parent counts them);
 * ``("error", code, detail)`` — the file cannot be read (``"xlsx"``: calamine's message;
   ``"too_many_rows"``: the line that breaks the limit, as text);
-* ``("end", peak_rss_kib)`` — the last message.
+* ``("end", peak_rss_kib)`` — the last message of a reading.
+
+The process exits when stdin is closed (the parent is done, or has died).
 
 Why a child: calamine holds the whole parsed sheet (~125 MB for 100,000 rows × 30 columns, more
 while parsing). In a separate process that memory is returned to the system when the child exits,
@@ -59,46 +62,54 @@ def too_many_rows(sheet: Any, max_rows: int) -> bool:
     return sheet.total_height - 1 > max_rows + 1 and sheet.height > max_rows + 1
 
 
-def serve(data: bytes, out: BinaryIO, max_rows: int) -> None:
-    """Parse ``data`` and write the messages described above to ``out``."""
-    from python_calamine import CalamineWorkbook
+def _send(out: BinaryIO, message: tuple[Any, ...]) -> None:
+    pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def send(message: tuple[Any, ...]) -> None:
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+def parse(data: bytes, max_rows: int) -> tuple[Any, tuple[str, str, str] | None]:
+    """The first sheet of the workbook in ``data``, or the error message to send for every reading."""
+    from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        del data  # calamine holds its own copy; free ours before the sheet is parsed
         sheet = workbook.get_sheet_by_index(0)
-        del workbook
+        del workbook  # and its copy of the file: the sheet is the big part
     except BaseException as exc:  # noqa: BLE001 - calamine raises its own errors and Rust panics (BaseException)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        send(("error", "xlsx", str(exc) or type(exc).__name__))
-        return
+        return None, ("error", "xlsx", str(exc) or type(exc).__name__)
     if too_many_rows(sheet, max_rows):
-        send(("error", "too_many_rows", str(max_rows + 2)))
-        return
+        return None, ("error", "too_many_rows", str(max_rows + 2))
+    return sheet, None
+
+
+def serve(sheet: Any, out: BinaryIO) -> None:
+    """One reading: the rows of ``sheet`` in chunks, then the end message."""
     chunk: list[tuple[int, list[Any]]] = []
     for item in sheet_cells(sheet):
         chunk.append(item)
         if len(chunk) >= CHUNK:
-            send(("rows", chunk))
+            _send(out, ("rows", chunk))
             chunk = []
     if chunk:
-        send(("rows", chunk))
-    del sheet
-    send(("end", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        _send(out, ("rows", chunk))
+    _send(out, ("end", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    out.flush()
 
 
 def main() -> None:
     max_rows = int(sys.argv[1])
-    data = sys.stdin.buffer.read()
-    out = sys.stdout.buffer
+    stdin, out = sys.stdin.buffer, sys.stdout.buffer
+    size = int.from_bytes(stdin.read(8), "big")
+    sheet, error = parse(stdin.read(size), max_rows)  # the bytes are freed once calamine has parsed them
     try:
-        serve(data, out, max_rows)
-        out.flush()
-    except BrokenPipeError:  # the parent stopped reading (an error in its rows); nothing left to do
+        while stdin.read(1) == b"R":
+            if error:
+                _send(out, error)
+                out.flush()
+            else:
+                serve(sheet, out)
+    except BrokenPipeError:  # the parent stopped reading (it failed on a row); nothing left to do
         sys.stderr.close()
 
 
