@@ -211,12 +211,16 @@ def _cell_text(field: str, value: Any) -> tuple[Any, tuple[str, str, str] | None
 
 def _rows_from_cells(cell_rows: Iterator[tuple[int, list[Any]]]) -> Iterator[Row]:
     mapping: list[str | None] | None = None
+    mapped: list[tuple[int, str]] = []  # (column, field) of the headed columns
+    unmapped: list[int] = []  # columns without a header: a value there is an error
     count = 0
     for line, cells in cell_rows:
         if not any(str(c).strip() for c in cells if c is not None):
             continue  # empty row: skipped, its number still counted
         if mapping is None:
             mapping = map_headers(cells, line=line)
+            mapped = [(i, field) for i, field in enumerate(mapping) if field is not None]
+            unmapped = [i for i, field in enumerate(mapping) if field is None]
             continue
         count += 1
         if count > MAX_ROWS:
@@ -228,18 +232,18 @@ def _rows_from_cells(cell_rows: Iterator[tuple[int, list[Any]]]) -> Iterator[Row
             )
         values: dict[str, Any] = {}
         problems = []
-        for i, field in enumerate(mapping):
-            if field is None:
+        width = len(cells)
+        for i, field in mapped:
+            raw = cells[i] if i < width else None
+            if raw == "" or raw is None:  # most cells of a wide sheet: skip the conversions
+                values[field] = ""
                 continue
-            raw = cells[i] if i < len(cells) else None
             value, problem = _cell_text(field, raw)
             values[field] = value
             if problem:
                 problems.append(problem)
-        extra = [c for c in cells[len(mapping):] if c not in (None, "") and str(c).strip()]
-        if extra or any(
-            mapping[i] is None and i < len(cells) and cells[i] not in (None, "") and str(cells[i]).strip()
-            for i in range(len(mapping))
+        if (width > len(mapping) and any(c not in (None, "") and str(c).strip() for c in cells[len(mapping):])) or any(
+            i < width and cells[i] not in (None, "") and str(cells[i]).strip() for i in unmapped
         ):
             problems.append(("", "extra_cells", _("The row has values in columns without a header.")))
         yield Row(line, values, problems)
