@@ -27,6 +27,10 @@ Decisions (also in docs/data-formats.md, "Person import file"):
   (division codes, phones, category 4.0) become their digits.
 * **Size.** At most ``MAX_ROWS`` data rows per file; a bigger file is refused
   (before anything is validated) with a request to split it.
+* **Where an XLSX is parsed.** In a child process (``xlsx_worker``) that gets
+  the plain bytes through a pipe, parses the sheet once and streams its rows
+  for each reading (``PersonFile``): the parsed sheet never sits in the
+  importing process, whose memory is Django's plus one chunk of rows.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ run can resume. Running a finished batch again (``--skip-invalid`` after a
 refusal) means uploading the file again, which stores it again.
 
 The reader gets the plain bytes in memory (files are at most ``MAX_ROWS``
-rows, tens of MB), never as a plain file on disk.
+rows, tens of MB), never as a plain file on disk; an XLSX file's bytes go on
+through a pipe to the child process that parses it (``reader.PersonFile``).
 """
 
 from __future__ import annotations
