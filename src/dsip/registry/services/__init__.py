@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dsip.registry.services._records import REVEALABLE, seal_person_fields
-from dsip.registry.services.duplicates import duplicate_dismiss, duplicates_detect
+from dsip.registry.services.duplicates import (
+    duplicate_dismiss,
+    duplicates_detect,
+    duplicates_detect_bulk,
+)
 from dsip.registry.services.keys import keys_rotate, keys_status
 from dsip.registry.services.merge import merge_conflicts, person_merge
 from dsip.registry.services.person import (
@@ -23,6 +27,7 @@ __all__ = [
     "VersionConflict",
     "duplicate_dismiss",
     "duplicates_detect",
+    "duplicates_detect_bulk",
     "keys_rotate",
     "keys_status",
     "merge_conflicts",

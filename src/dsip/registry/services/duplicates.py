@@ -10,6 +10,8 @@ duplicate (same ID number) never gets here: registration refuses it.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from dsip.accounts.roles import Action
 from dsip.audit.services import audit_record
 from dsip.core.errors import DomainError, ErrorCode, FieldError
+from dsip.core.scoping import prefix_q
 from dsip.registry.models import DuplicateCandidate, DuplicateStatus, Person
 from dsip.registry.services._records import actor_scope, not_found, require
 
@@ -82,6 +85,50 @@ def duplicates_detect(*, person: Person) -> list[DuplicateCandidate]:
             candidate.save(update_fields=["reason", "score"])
         found.append(candidate)
     return found
+
+
+_COMPARED = ("pk", "name", "name_pinyin", "birth_date", "division_code")
+
+
+def duplicates_detect_bulk(*, person_ids: Sequence[int]) -> int:
+    """``duplicates_detect`` for many new persons at once (the import, one chunk); returns the pairs found.
+
+    Same rule (``match_reason``), same pair order (lower pk first) and pair
+    division (common prefix), but a fixed number of queries whatever the chunk
+    size: the new persons, then per province everyone born on any of their
+    birth dates, compared in memory. The new persons are in that set too, so
+    two rows of one file pair with each other (and a later chunk with an earlier
+    one). Pairs already recorded are left as they are (``ignore_conflicts`` on
+    the pair constraint), so running it again adds nothing. Call it in the transaction
+    that wrote the persons.
+    """
+    new = list(Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).only(*_COMPARED))
+    by_province: dict[str, list[Person]] = defaultdict(list)
+    for person in new:
+        by_province[person.division_code[:2]].append(person)
+    pairs: dict[tuple[int, int], DuplicateCandidate] = {}
+    for province, persons in by_province.items():
+        born: dict[Any, list[Person]] = defaultdict(list)
+        others = Person.objects.filter(prefix_q("division_code", province),
+                                       birth_date__in={p.birth_date for p in persons}, merged_into__isnull=True)
+        for other in others.only(*_COMPARED).iterator(chunk_size=5000):
+            born[other.birth_date].append(other)
+        for person in persons:
+            for other in born[person.birth_date]:
+                if other.pk == person.pk:
+                    continue
+                a, b = sorted((person, other), key=lambda p: p.pk)
+                if (a.pk, b.pk) in pairs:  # both new: seen from the other side already
+                    continue
+                reason = match_reason(person, other)
+                if reason is not None:
+                    pairs[a.pk, b.pk] = DuplicateCandidate(
+                        person_a_id=a.pk, person_b_id=b.pk, division_code=common_prefix(a.division_code, b.division_code),
+                        reason=reason, score=SCORES[reason])
+    if not pairs:
+        return 0
+    DuplicateCandidate.objects.bulk_create(pairs.values(), batch_size=1000, ignore_conflicts=True)
+    return len(pairs)
 
 
 def duplicate_dismiss(*, actor: Any, candidate_id: int, reason: str) -> DuplicateCandidate:
