@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,7 +50,15 @@ def _similar_enough(a: str, b: str) -> bool:
     return len(a) == len(b) == 2 and a[0] == b[0]
 
 
-def match_reason(a: Person, b: Person) -> str | None:
+class Named(Protocol):
+    """What the rule reads of a person: a ``Person`` or a ``PersonKey`` row."""
+
+    name: str
+    name_pinyin: str
+    birth_date: date
+
+
+def match_reason(a: Named, b: Named) -> str | None:
     if a.birth_date != b.birth_date:
         return None
     if a.name == b.name:
@@ -87,7 +96,17 @@ def duplicates_detect(*, person: Person) -> list[DuplicateCandidate]:
     return found
 
 
-_COMPARED = ("pk", "name", "name_pinyin", "birth_date", "division_code")
+class PersonKey(NamedTuple):
+    """The compared fields as a plain row: loading thousands of them as model instances costs more than comparing."""
+
+    pk: int
+    name: str
+    name_pinyin: str
+    birth_date: date
+    division_code: str
+
+
+_COMPARED = PersonKey._fields
 
 
 def duplicates_detect_bulk(*, person_ids: Sequence[int]) -> int:
@@ -102,17 +121,18 @@ def duplicates_detect_bulk(*, person_ids: Sequence[int]) -> int:
     the pair constraint), so running it again adds nothing. Call it in the transaction
     that wrote the persons.
     """
-    new = list(Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).only(*_COMPARED))
-    by_province: dict[str, list[Person]] = defaultdict(list)
+    new = [PersonKey._make(values) for values in
+           Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).values_list(*_COMPARED)]
+    by_province: dict[str, list[PersonKey]] = defaultdict(list)
     for person in new:
         by_province[person.division_code[:2]].append(person)
     pairs: dict[tuple[int, int], DuplicateCandidate] = {}
     for province, persons in by_province.items():
-        born: dict[Any, list[Person]] = defaultdict(list)
+        born: dict[date, list[PersonKey]] = defaultdict(list)
         others = Person.objects.filter(prefix_q("division_code", province),
                                        birth_date__in={p.birth_date for p in persons}, merged_into__isnull=True)
-        for other in others.only(*_COMPARED).iterator(chunk_size=5000):
-            born[other.birth_date].append(other)
+        for values in others.values_list(*_COMPARED).iterator(chunk_size=5000):
+            born[values[3]].append(PersonKey._make(values))
         for person in persons:
             for other in born[person.birth_date]:
                 if other.pk == person.pk:
