@@ -37,10 +37,15 @@ class Table:
         self.model = model
         self.name = model._meta.db_table
         fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        self._fields = fields
         self.attnames = [f.attname for f in fields]
         self.columns = [f.column for f in fields]
         self._defaults = {f.attname: _db_default(f) for f in fields}
         self._getter = operator.itemgetter(*self.attnames)
+
+    def db_types(self) -> list[str]:
+        """Column types as the database names them (``bigint``, ``varchar(12)``…), for casts."""
+        return [f.db_type(connection) for f in self._fields]
 
     def row(self, values: Mapping[str, Any]) -> tuple:
         """A tuple in column order: defaults first, then ``values`` (JSON values as text already)."""
@@ -130,12 +135,35 @@ def encode_rows(rows: Sequence[tuple]) -> CopyText:
     return CopyText(text.encode(), len(rows))
 
 
-def _executemany(table: Table, rows: Sequence[tuple]) -> None:
+def bulk_insert_new(table: Table, rows: Sequence[tuple]) -> None:
+    """Insert ``rows`` that do not break a unique constraint, skip those that do (``ON CONFLICT DO NOTHING``).
+
+    What ``bulk_create(ignore_conflicts=True)`` does, without a model
+    instance per row: for derived rows such as candidate-duplicate pairs,
+    where a rerun must not add a row twice. On PostgreSQL one statement reads
+    the columns as arrays (``unnest``; COPY cannot skip conflicts); SQLite
+    (3.24+) takes the same clause row by row.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        _executemany(table, rows, suffix=" ON CONFLICT DO NOTHING")
+        return
+    cols = ", ".join(f'"{c}"' for c in table.columns)
+    arrays = ", ".join(f"%s::{db_type}[]" for db_type in table.db_types())
+    sql = f'INSERT INTO "{table.name}" ({cols}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+
+
+def _executemany(table: Table, rows: Sequence[tuple], *, suffix: str = "") -> None:
     cols = ", ".join(f'"{c}"' for c in table.columns)
     marks = ", ".join(["%s"] * len(table.columns))
-    sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})'  # noqa: S608 - names from model meta
+    sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks}){suffix}'  # noqa: S608 - names from model meta
+    if connection.vendor != "postgresql":
+        rows = [tuple(_portable(v) for v in row) for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [tuple(_portable(v) for v in row) for row in rows])
+        cursor.executemany(sql, rows)
 
 
 def _portable(value: Any) -> Any:

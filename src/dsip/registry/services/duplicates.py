@@ -9,6 +9,7 @@ duplicate (same ID number) never gets here: registration refuses it.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from dsip.accounts.roles import Action
 from dsip.audit.services import audit_record
 from dsip.core.errors import DomainError, ErrorCode, FieldError
 from dsip.core.scoping import prefix_q
+from dsip.registry.bulk import Table, bulk_insert_new
 from dsip.registry.models import DuplicateCandidate, DuplicateStatus, Person
 from dsip.registry.services._records import actor_scope, not_found, require
 
@@ -117,8 +119,9 @@ def duplicates_detect_bulk(*, person_ids: Sequence[int]) -> int:
     size: the new persons, then per province everyone born on any of their
     birth dates, compared in memory. The new persons are in that set too, so
     two rows of one file pair with each other (and a later chunk with an earlier
-    one). Pairs already recorded are left as they are (``ignore_conflicts`` on
-    the pair constraint), so running it again adds nothing. Call it in the transaction
+    one). Pairs already recorded are left as they are (``ON CONFLICT DO
+    NOTHING`` on the pair constraint, ``registry.bulk.bulk_insert_new``), so
+    running it again adds nothing. Call it in the transaction
     that wrote the persons.
     """
     new = [PersonKey._make(values) for values in
@@ -126,7 +129,8 @@ def duplicates_detect_bulk(*, person_ids: Sequence[int]) -> int:
     by_province: dict[str, list[PersonKey]] = defaultdict(list)
     for person in new:
         by_province[person.division_code[:2]].append(person)
-    pairs: dict[tuple[int, int], DuplicateCandidate] = {}
+    pairs: dict[tuple[int, int], tuple] = {}
+    now = timezone.now()
     for province, persons in by_province.items():
         born: dict[date, list[PersonKey]] = defaultdict(list)
         others = Person.objects.filter(prefix_q("division_code", province),
@@ -142,13 +146,17 @@ def duplicates_detect_bulk(*, person_ids: Sequence[int]) -> int:
                     continue
                 reason = match_reason(person, other)
                 if reason is not None:
-                    pairs[a.pk, b.pk] = DuplicateCandidate(
-                        person_a_id=a.pk, person_b_id=b.pk, division_code=common_prefix(a.division_code, b.division_code),
-                        reason=reason, score=SCORES[reason])
-    if not pairs:
-        return 0
-    DuplicateCandidate.objects.bulk_create(pairs.values(), batch_size=1000, ignore_conflicts=True)
+                    pairs[a.pk, b.pk] = _candidate_table().row({
+                        "person_a_id": a.pk, "person_b_id": b.pk, "reason": reason, "score": SCORES[reason],
+                        "division_code": common_prefix(a.division_code, b.division_code), "created_at": now})
+    # A pair recorded before (a rerun) stays as it is: the pair constraint skips it.
+    bulk_insert_new(_candidate_table(), list(pairs.values()))
     return len(pairs)
+
+
+@functools.cache
+def _candidate_table() -> Table:
+    return Table(DuplicateCandidate, with_id=False)
 
 
 def duplicate_dismiss(*, actor: Any, candidate_id: int, reason: str) -> DuplicateCandidate:
