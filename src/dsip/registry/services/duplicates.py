@@ -121,8 +121,8 @@ def duplicates_detect_bulk(*, person_ids: Sequence[int]) -> int:
     two rows of one file pair with each other (and a later chunk with an earlier
     one). Pairs already recorded are left as they are (``ON CONFLICT DO
     NOTHING`` on the pair constraint, ``registry.bulk.bulk_insert_new``), so
-    running it again adds nothing. Call it in the transaction
-    that wrote the persons.
+    running it again adds nothing. Call it in the transaction that wrote the
+    persons.
     """
     new = [PersonKey._make(values) for values in
            Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).values_list(*_COMPARED)]
