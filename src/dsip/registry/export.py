@@ -26,14 +26,13 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from dsip.accounts.roles import Action, may
 from dsip.audit.services import audit_record
 from dsip.core.crypto import field_cipher
 from dsip.core.errors import DomainError, ErrorCode, FieldError
 from dsip.core.masking import mask_id_number
+from dsip.core.xlsx import header_sheet
 from dsip.regions.models import Division
 from dsip.registry import selectors
 from dsip.registry.choices import (
@@ -141,15 +140,7 @@ def xlsx_chunks(rows: Iterable[list[Any]], *, headers: list[str], title: str = "
     """Build a write-only workbook in a temporary file, then yield it in chunks; the file goes away at the end."""
     with tempfile.TemporaryFile(prefix="dsip-export-") as fh:
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=title)
-        ws.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header_cells = []
-        for text in headers:
-            cell = WriteOnlyCell(ws, value=text)
-            cell.font = bold
-            header_cells.append(cell)
-        ws.append(header_cells)
+        ws = header_sheet(wb, title=title, headers=headers)
         for row in rows:
             ws.append(row)
         wb.save(fh)

@@ -28,23 +28,14 @@ class ReportLine:
 
 def write_report(path: Path, *, batch: Any, lines: Iterable[ReportLine]) -> Path:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+
+    from dsip.core.xlsx import header_sheet
 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook(write_only=True)
-    errors = wb.create_sheet("错误 Errors")
-    errors.freeze_panes = "A2"
-    for letter, width in zip("ABCDEF", (10, 18, 20, 18, 70, 14), strict=True):
-        errors.column_dimensions[letter].width = width
-    bold = Font(bold=True)
-    header = ["行号 Line", "列 Column", "字段 Field", "代码 Code", "原因 Reason", "姓名 Name"]
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(errors, value=text)
-        cell.font = bold
-        cells.append(cell)
-    errors.append(cells)
+    errors = header_sheet(wb, title="错误 Errors",
+                          headers=["行号 Line", "列 Column", "字段 Field", "代码 Code", "原因 Reason", "姓名 Name"],
+                          widths=(10, 18, 20, 18, 70, 14))
     count = 0
     for item in lines:
         errors.append([item.line or "", item.column, item.field, item.code, item.reason, item.name])
