@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from dsip.audit.models import AuditEntry
-from dsip.core.scoping import get_scoped_or_404, scoped
+from dsip.core.scoping import get_scoped_or_404, prefix_q, scoped
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def audit_entry_list(*, user: Any, filters: AuditFilters | dict[str, Any] | None
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     if filters.division:
-        qs = qs.filter(division_code__startswith=filters.division)
+        qs = qs.filter(prefix_q("division_code", filters.division))
     if filters.date_from:
         qs = qs.filter(created_at__gte=_start_of(filters.date_from))
     if filters.date_to:

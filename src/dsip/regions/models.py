@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dsip.core.scoping import ScopedQuerySet
+from dsip.core.scoping import ScopedQuerySet, prefix_q
 
 
 class Level(models.IntegerChoices):
@@ -45,7 +45,7 @@ class DivisionQuerySet(ScopedQuerySet["Division"]):
         if scope == "":
             return self.all()
         ancestors = [scope[:n] for n in LEVEL_LENGTHS if n < len(scope)]
-        return self.filter(models.Q(code__startswith=scope) | models.Q(code__in=ancestors))
+        return self.filter(prefix_q("code", scope) | models.Q(code__in=ancestors))
 
     def active(self) -> DivisionQuerySet:
         return self.filter(abolished=False)

@@ -75,7 +75,7 @@ def match_reason(a: Named, b: Named) -> str | None:
 def duplicates_detect(*, person: Person) -> list[DuplicateCandidate]:
     """Record candidate pairs for ``person`` against the others born the same day in its province."""
     others = (
-        Person.objects.filter(birth_date=person.birth_date, division_code__startswith=person.division_code[:2],
+        Person.objects.filter(prefix_q("division_code", person.division_code[:2]), birth_date=person.birth_date,
                               merged_into__isnull=True)
         .exclude(pk=person.pk)
         .only("pk", "name", "name_pinyin", "birth_date", "division_code")
